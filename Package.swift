@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "jwtaudit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jwtaudit", targets: ["jwtaudit"]),
+        .library(name: "JWTAuditModel", targets: ["JWTAuditModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System C libraries, reached through small module maps.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CPeerCredentials"),
+
+        // Hashing, HMAC and signatures over libcrypto.
+        .target(name: "JWTAuditCrypto", dependencies: ["COpenSSL"]),
+        // The event, its wire protocol and its decoders: no I/O.
+        .target(name: "JWTAuditModel", dependencies: ["JWTAuditCrypto"]),
+        // Block codec (columns, dictionaries, deltas, zlib) and per-block Bloom filters.
+        .target(name: "JWTAuditBlocks", dependencies: ["JWTAuditModel", "CZlib"]),
+        // SQLite partitions, the single writer, rollups and search.
+        .target(name: "JWTAuditStore", dependencies: ["JWTAuditModel", "JWTAuditBlocks", "CSQLite"]),
+        // The Unix-socket collector: framing, hello/acks, peer credentials, dedup, quarantine.
+        .target(
+            name: "JWTAuditCollector",
+            dependencies: [
+                "JWTAuditModel", "JWTAuditCrypto", "JWTAuditStore", "CPeerCredentials",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Traffic generator and the acknowledged-mode client used by send, loadgen and bench.
+        .target(name: "JWTAuditLoad", dependencies: ["JWTAuditModel"]),
+        // Test support: temporary folders, a daemon harness, event builders.
+        .target(name: "JWTAuditTesting", dependencies: ["JWTAuditModel", "JWTAuditLoad"]),
+        .executableTarget(
+            name: "jwtaudit",
+            dependencies: [
+                "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
+        .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
+        .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
+        .testTarget(name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(
+            name: "JWTAuditEndToEndTests",
+            dependencies: ["jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

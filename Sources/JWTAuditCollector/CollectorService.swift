@@ -1,0 +1,115 @@
+import Foundation
+import JWTAuditCrypto
+import JWTAuditModel
+import JWTAuditStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The collector as a service: listens on the Unix socket, runs the writer thread, and on
+/// graceful shutdown (SIGTERM, SIGINT) stops accepting, drains, commits, acknowledges, exits.
+public final class CollectorService: Service, @unchecked Sendable {
+    public let configuration: CollectorConfiguration
+    /// Running totals, for logs, metrics and tests.
+    public let counters = CollectorCounters()
+    private let logger: Logger
+    private let directory: DataDirectory
+    private let pipeline: IngestPipeline
+    private let fingerprinter: TokenFingerprinter
+    private let registry = ConnectionRegistry()
+    private let dataLock: DataFolderLock
+
+    /// Opens the store (creating it on first start) and checks the socket path; listening starts
+    /// in ``run()``.
+    public init(configuration: CollectorConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        directory = DataDirectory(root: configuration.dataPath)
+        try directory.prepare()
+        dataLock = try DataFolderLock(directory: directory)
+        fingerprinter = TokenFingerprinter(secret: try StoreSecret.tokenFingerprintKey(in: directory))
+        let writer = try EventWriter(directory: directory, configuration: configuration.store)
+        let quarantine = try QuarantineStore(directory: directory, capacity: configuration.quarantineCapacity)
+        pipeline = try IngestPipeline(writer: writer, quarantine: quarantine, counters: counters, logger: logger)
+        try SocketPathGuard.prepare(configuration.socketPath)
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))
+        pipeline.start()
+        let server: Channel
+        do {
+            server = try await bootstrap(group).bind(unixDomainSocketPath: configuration.socketPath).get()
+            try SocketPathGuard.secure(configuration.socketPath, group: configuration.socketGroup)
+        } catch {
+            await stopPipeline()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        logger.info(
+            "listening",
+            metadata: ["socket": "\(configuration.socketPath)", "data": "\(configuration.dataPath)"])
+
+        try? await gracefulShutdown()
+
+        logger.info("shutting down: no new connections, draining")
+        try? await server.close()
+        for channel in registry.all {
+            try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self).stopReading()
+            }.get()
+        }
+        await stopPipeline()
+        for channel in registry.all {
+            try? await channel.close()
+        }
+        unlink(configuration.socketPath)
+        try? await group.shutdownGracefully()
+        logger.info(
+            "stopped",
+            metadata: [
+                "events.stored": "\(counters.eventsStored.load(ordering: .relaxed))",
+                "lines.rejected": "\(counters.linesRejected.load(ordering: .relaxed))",
+            ])
+    }
+
+    private func bootstrap(_ group: EventLoopGroup) -> ServerBootstrap {
+        let configuration = configuration
+        let pipeline = pipeline
+        let counters = counters
+        let registry = registry
+        let fingerprinter = TokenFingerprinterBox(value: fingerprinter)
+        let logger = logger
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.maxMessagesPerRead, value: 8)
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4_096, initial: 65_536, maximum: 1 << 20)
+            )
+            .childChannelInitializer { channel in
+                guard registry.add(channel, limit: configuration.maxConnections) else {
+                    logger.warning("connection refused: too many open", metadata: ["limit": "\(configuration.maxConnections)"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in registry.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionHandler(
+                            pipeline: pipeline, configuration: configuration, fingerprinter: fingerprinter,
+                            counters: counters))
+                }
+            }
+    }
+
+    private func stopPipeline() async {
+        let pipeline = pipeline
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                pipeline.stop()
+                continuation.resume()
+            }
+        }
+    }
+}

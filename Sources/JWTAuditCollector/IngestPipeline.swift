@@ -1,0 +1,166 @@
+import Foundation
+import JWTAuditModel
+import JWTAuditStore
+import Logging
+
+/// The single writer thread: takes batches from all connections, drops resent events by `seq`,
+/// commits everything queued in one group commit, then acknowledges each batch.
+///
+/// A commit that fails (full disk, I/O error) is retried with backoff and nothing is
+/// acknowledged meanwhile; connections stop being read once their in-flight bound is reached.
+final class IngestPipeline: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [IngestBatch] = []
+    private var stopping = false
+    private var finished = false
+
+    private let writer: EventWriter
+    private let quarantine: QuarantineStore
+    private var sequences: ProducerSequences
+    private let counters: CollectorCounters
+    private let logger: Logger
+    private var thread: Thread?
+
+    /// Most events taken into one group commit.
+    private let maxEventsPerCommit = 32_768
+
+    init(writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger) throws {
+        self.writer = writer
+        self.quarantine = quarantine
+        self.counters = counters
+        self.logger = logger
+        sequences = ProducerSequences(stored: try writer.storedSequences())
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "jwtaudit-writer"
+        thread.qualityOfService = .userInitiated
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a batch; called from the event loops.
+    func submit(_ batch: IngestBatch) {
+        condition.lock()
+        queue.append(batch)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Commits and acknowledges everything queued, seals open blocks, and returns when the
+    /// writer thread has finished.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping {
+                if !condition.wait(until: Date(timeIntervalSinceNow: 1)) { break }
+            }
+            let taken = takeBatches()
+            let done = stopping && taken.isEmpty
+            condition.unlock()
+
+            if done {
+                close()
+                return
+            }
+            if taken.isEmpty {
+                sealIdle()
+            } else {
+                commit(taken)
+            }
+        }
+    }
+
+    /// Takes queued batches up to the commit bound. Called with the lock held.
+    private func takeBatches() -> [IngestBatch] {
+        var count = 0
+        var index = 0
+        while index < queue.count && (index == 0 || count + queue[index].events.count <= maxEventsPerCommit) {
+            count += queue[index].events.count
+            index += 1
+        }
+        let taken = Array(queue[..<index])
+        queue.removeFirst(index)
+        return taken
+    }
+
+    private func commit(_ batches: [IngestBatch]) {
+        var events: [AuditEvent] = []
+        events.reserveCapacity(batches.reduce(0) { $0 + $1.events.count })
+        let duplicatesBefore = sequences.duplicates
+        let gapsBefore = sequences.gaps
+        for batch in batches {
+            for event in batch.events where sequences.admit(event) {
+                events.append(event)
+            }
+        }
+        var attempt = 0
+        while true {
+            do {
+                try writer.write(events, now: Self.now())
+                break
+            } catch {
+                attempt += 1
+                counters.writeFailures.wrappingAdd(1, ordering: .relaxed)
+                logger.error(
+                    "commit failed; nothing in it is acknowledged, retrying",
+                    metadata: ["error": "\(error)", "attempt": "\(attempt)", "events": "\(events.count)"])
+                Thread.sleep(forTimeInterval: min(5, 0.05 * Double(1 << min(attempt, 7))))
+            }
+        }
+        counters.commits.wrappingAdd(1, ordering: .relaxed)
+        counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)
+        counters.duplicatesDropped.wrappingAdd(sequences.duplicates - duplicatesBefore, ordering: .relaxed)
+        let newGaps = sequences.gaps - gapsBefore
+        if newGaps > 0 {
+            counters.sequenceGaps.wrappingAdd(newGaps, ordering: .relaxed)
+            logger.warning("producers skipped sequence numbers", metadata: ["events.lost": "\(newGaps)"])
+        }
+        for batch in batches {
+            batch.connection.acknowledge(batch.lastLine, batch.events.count)
+        }
+        let rejected = batches.flatMap(\.rejected)
+        if !rejected.isEmpty {
+            do {
+                try quarantine.append(rejected)
+            } catch {
+                logger.error("cannot write the quarantine", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func sealIdle() {
+        do {
+            try writer.sealIdle(now: Self.now())
+        } catch {
+            logger.error("sealing idle blocks failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func close() {
+        do {
+            try writer.close(now: Self.now())
+        } catch {
+            logger.error("sealing blocks at shutdown failed", metadata: ["error": "\(error)"])
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    static func now() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
+    }
+}

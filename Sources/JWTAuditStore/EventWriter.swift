@@ -1,0 +1,135 @@
+import JWTAuditModel
+
+/// The store's single writer: it owns every partition's write connection. Not thread-safe; one
+/// thread (the ingest pipeline) drives it.
+///
+/// A call to ``write(_:now:)`` returns only after every event in it is durably committed
+/// (`synchronous=FULL` in WAL mode): that is the moment the collector may acknowledge.
+public final class EventWriter {
+    /// The data folder written to.
+    public let directory: DataDirectory
+    public let configuration: StoreConfiguration
+    private var partitions: [PartitionDay: PartitionWriter] = [:]
+    private var lastUsed: [PartitionDay: Int64] = [:]
+    private var nextBlockID: Int64 = 1
+    /// Open partition files kept at most; idle ones beyond this are sealed and closed.
+    private let maxOpenPartitions = 8
+
+    /// Opens the store in `directory` (creating it) and recovers unsealed blocks and the next id.
+    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) throws {
+        self.directory = directory
+        self.configuration = configuration
+        try directory.prepare()
+        var maxID: Int64 = 0
+        for day in try directory.partitionDays() {
+            let partition = try PartitionWriter(day: day, path: directory.partitionPath(day))
+            maxID = max(maxID, try partition.maxBlockID())
+            if !partition.pendingEvents.isEmpty {
+                partitions[day] = partition
+                lastUsed[day] = 0
+            }
+        }
+        nextBlockID = maxID + 1
+    }
+
+    /// Highest stored `seq` per producer across all partitions, for dedup after a restart.
+    public func storedSequences() throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for day in try directory.partitionDays() {
+            let sequences = try withPartition(day) { try $0.producerSequences() }
+            for (name, seq) in sequences where seq > result[name, default: Int64.min] {
+                result[name] = seq
+            }
+        }
+        return result
+    }
+
+    /// Durably stores `events`, split by UTC day of `ts`. `now` is wall-clock µs.
+    ///
+    /// When the events span several days, each day is its own transaction. They are committed
+    /// in an order that keeps every producer's committed events a prefix of what it sent, so
+    /// that the highest stored `seq` stays a safe dedup mark after a crash between two commits.
+    public func write(_ events: [AuditEvent], now: Int64) throws {
+        guard let first = events.first else { return }
+        let firstDay = PartitionDay(containing: first.timestamp)
+        if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
+            try withPartition(firstDay, now: now) { try write(events, to: $0, now: now) }
+            return
+        }
+        var remaining = events
+        while let head = remaining.first {
+            let day = PartitionDay(containing: head.timestamp)
+            var taken: [AuditEvent] = []
+            var kept: [AuditEvent] = []
+            var blocked: Set<String> = []
+            for event in remaining {
+                let sequenced = event.sequence != nil ? event.producer : nil
+                let inDay = PartitionDay(containing: event.timestamp) == day
+                if inDay && !(sequenced.map(blocked.contains) ?? false) {
+                    taken.append(event)
+                } else {
+                    kept.append(event)
+                    if let sequenced { blocked.insert(sequenced) }
+                }
+            }
+            try withPartition(day, now: now) { try write(taken, to: $0, now: now) }
+            remaining = kept
+        }
+    }
+
+    /// Seals unsealed blocks older than the configured age, and closes idle partitions.
+    public func sealIdle(now: Int64) throws {
+        for (day, partition) in partitions {
+            try partition.sealIfDue(now: now, force: false, configuration: configuration, nextID: allocateID)
+            if partition.pendingEvents.isEmpty && partitions.count > maxOpenPartitions {
+                partitions[day] = nil
+                lastUsed[day] = nil
+            }
+        }
+    }
+
+    /// Seals everything and closes all partitions (graceful shutdown).
+    public func close(now: Int64) throws {
+        for partition in partitions.values {
+            try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID)
+        }
+        partitions.removeAll()
+        lastUsed.removeAll()
+    }
+
+    /// Events written but not yet sealed into full blocks, over all partitions.
+    public var unsealedEventCount: Int {
+        partitions.values.reduce(0) { $0 + $1.pendingEvents.count }
+    }
+
+    private func write(_ events: [AuditEvent], to partition: PartitionWriter, now: Int64) throws {
+        try partition.write(events, now: now, configuration: configuration, nextID: allocateID)
+    }
+
+    private func allocateID() -> Int64 {
+        defer { nextBlockID += 1 }
+        return nextBlockID
+    }
+
+    private func withPartition<T>(_ day: PartitionDay, now: Int64 = 0, _ body: (PartitionWriter) throws -> T) throws -> T {
+        if let open = partitions[day] {
+            lastUsed[day] = now
+            return try body(open)
+        }
+        let partition = try PartitionWriter(day: day, path: directory.partitionPath(day))
+        try evictIfFull(now: now)
+        partitions[day] = partition
+        lastUsed[day] = now
+        return try body(partition)
+    }
+
+    private func evictIfFull(now: Int64) throws {
+        guard partitions.count >= maxOpenPartitions else { return }
+        let idle = partitions.keys.sorted { lastUsed[$0, default: 0] < lastUsed[$1, default: 0] }
+        for day in idle.prefix(partitions.count - maxOpenPartitions + 1) {
+            try partitions[day]?.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID)
+            partitions[day] = nil
+            lastUsed[day] = nil
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Glibc
+
+/// The few file-system calls the store needs, with errors that name the path.
+enum FileSystem {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    static func makeDirectory(_ path: String, mode: mode_t) throws {
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            throw Failure(description: "cannot create folder \(path): \(errnoText())")
+        }
+    }
+
+    static func refuseWorldWritable(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw Failure(description: "cannot read \(path): \(errnoText())")
+        }
+        if info.st_mode & S_IWOTH != 0 {
+            throw Failure(description: "\(path) is writable by every user; refusing to use it (chmod o-w)")
+        }
+    }
+
+    static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else {
+            throw Failure(description: "cannot list \(path): \(errnoText())")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func size(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// Reads a whole small file.
+    static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 { throw Failure(description: "cannot read \(path): \(errnoText())") }
+            if count == 0 { return out }
+            out.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Creates `path` with `mode`, failing if it exists, and writes `bytes` durably.
+    static func createExclusive(_ path: String, bytes: [UInt8], mode: mode_t) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(path): \(errnoText())") }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            throw Failure(description: "cannot write \(path): \(errnoText())")
+        }
+    }
+
+    /// The permission bits of `path`.
+    static func mode(_ path: String) throws -> mode_t {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Failure(description: "cannot read \(path): \(errnoText())") }
+        return info.st_mode & 0o7777
+    }
+}

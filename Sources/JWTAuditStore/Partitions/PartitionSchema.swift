@@ -1,0 +1,63 @@
+/// The tables of one partition file. Small columns come before the blobs so that scanning
+/// block metadata does not read event data.
+enum PartitionSchema {
+    static let version = 1
+
+    static let create = """
+        CREATE TABLE IF NOT EXISTS blocks (
+            id INTEGER PRIMARY KEY,
+            sealed INTEGER NOT NULL,
+            min_ts INTEGER NOT NULL,
+            max_ts INTEGER NOT NULL,
+            min_received INTEGER NOT NULL,
+            max_received INTEGER NOT NULL,
+            event_count INTEGER NOT NULL,
+            format INTEGER NOT NULL,
+            keys BLOB NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS producers (
+            name TEXT PRIMARY KEY,
+            max_seq INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS rollups (
+            minute INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            outcome INTEGER NOT NULL,
+            reason INTEGER NOT NULL,
+            token_type INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            PRIMARY KEY (minute, service, kind, outcome, reason, token_type)
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 1;
+        """
+
+    /// Settings for the writer's connection: WAL, and a commit is durable when it returns.
+    static let writerPragmas = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        PRAGMA wal_autocheckpoint = 4000;
+        PRAGMA foreign_keys = OFF;
+        """
+
+    static let insertBlock = """
+        INSERT INTO blocks (id, sealed, min_ts, max_ts, min_received, max_received, event_count, format, keys, data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static let deleteBlock = "DELETE FROM blocks WHERE id = ?"
+
+    static let upsertProducer = """
+        INSERT INTO producers (name, max_seq) VALUES (?, ?)
+        ON CONFLICT (name) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)
+        """
+
+    static let upsertRollup = """
+        INSERT INTO rollups (minute, service, kind, outcome, reason, token_type, events) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (minute, service, kind, outcome, reason, token_type) DO UPDATE SET events = events + excluded.events
+        """
+
+    /// Stored in `rollups.outcome` / `rollups.reason` where the event has none.
+    static let none: Int64 = 255
+}

@@ -1,0 +1,164 @@
+import JWTAuditBlocks
+import JWTAuditModel
+
+/// The writer's handle on one partition file: its connection, prepared statements and the
+/// events of its unsealed blocks (kept decoded, so that sealing does not read them back).
+final class PartitionWriter {
+    let day: PartitionDay
+    let connection: SQLiteConnection
+    private let insertBlock: SQLiteStatement
+    private let deleteBlock: SQLiteStatement
+    private let upsertProducer: SQLiteStatement
+    private let upsertRollup: SQLiteStatement
+
+    /// Events of the unsealed blocks, in write order.
+    private(set) var pendingEvents: [AuditEvent] = []
+    /// Ids of the unsealed blocks.
+    private(set) var pendingBlockIDs: [Int64] = []
+    /// Wall-clock time (µs) when the oldest unsealed block was written; blocks found unsealed
+    /// at start count as due, so they are sealed at the first check.
+    private(set) var pendingSince: Int64 = Int64.min / 2
+
+    init(day: PartitionDay, path: String) throws {
+        self.day = day
+        connection = try SQLiteConnection(path: path)
+        try connection.execute(PartitionSchema.writerPragmas)
+        try connection.execute(PartitionSchema.create)
+        insertBlock = try connection.prepare(PartitionSchema.insertBlock)
+        deleteBlock = try connection.prepare(PartitionSchema.deleteBlock)
+        upsertProducer = try connection.prepare(PartitionSchema.upsertProducer)
+        upsertRollup = try connection.prepare(PartitionSchema.upsertRollup)
+        try loadPendingBlocks()
+    }
+
+    /// Highest stored `seq` of each producer in this partition.
+    func producerSequences() throws -> [String: Int64] {
+        let statement = try connection.prepare("SELECT name, max_seq FROM producers")
+        var result: [String: Int64] = [:]
+        while try statement.step() {
+            if let name = statement.text(0) { result[name] = statement.int64(1) }
+        }
+        return result
+    }
+
+    /// Highest block id in this partition, or 0.
+    func maxBlockID() throws -> Int64 {
+        try connection.scalarInt("SELECT coalesce(max(id), 0) FROM blocks") ?? 0
+    }
+
+    /// Writes `events` (all of this day) in one durable transaction, with the producers' highest
+    /// `seq` and the rollups. Seals the unsealed events with them once there are enough.
+    /// `nextID` hands out block ids. In-memory state changes only after the commit.
+    func write(_ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, nextID: () -> Int64) throws {
+        guard !events.isEmpty else { return }
+        let sealing = pendingEvents.count + events.count >= configuration.sealThreshold
+        var written: [Int64] = []
+        try connection.transaction {
+            if sealing {
+                try writeSealed(pendingEvents + events, configuration: configuration, nextID: nextID)
+                try deletePendingBlocks()
+            } else {
+                let record = BlockRecord(id: nextID(), sealed: false, events: events[...], configuration: configuration)
+                try insert(record)
+                written.append(record.id)
+            }
+            try recordProducers(events)
+            try recordRollups(events)
+        }
+        if sealing {
+            pendingEvents.removeAll(keepingCapacity: true)
+            pendingBlockIDs.removeAll()
+        } else {
+            if pendingEvents.isEmpty { pendingSince = now }
+            pendingEvents.append(contentsOf: events)
+            pendingBlockIDs.append(contentsOf: written)
+        }
+    }
+
+    /// Seals the unsealed events into full blocks, if any and if `force` or they are old enough.
+    func sealIfDue(now: Int64, force: Bool, configuration: StoreConfiguration, nextID: () -> Int64) throws {
+        guard !pendingEvents.isEmpty else { return }
+        let age = now - pendingSince
+        guard force || age >= Int64(configuration.sealAfterSeconds) * 1_000_000 else { return }
+        try connection.transaction {
+            try writeSealed(pendingEvents, configuration: configuration, nextID: nextID)
+            try deletePendingBlocks()
+        }
+        pendingEvents.removeAll(keepingCapacity: true)
+        pendingBlockIDs.removeAll()
+    }
+
+    private func writeSealed(_ events: [AuditEvent], configuration: StoreConfiguration, nextID: () -> Int64) throws {
+        var start = 0
+        while start < events.count {
+            let end = min(start + configuration.maxBlockEvents, events.count)
+            try insert(BlockRecord(id: nextID(), sealed: true, events: events[start..<end], configuration: configuration))
+            start = end
+        }
+    }
+
+    private func insert(_ record: BlockRecord) throws {
+        insertBlock.reset()
+        insertBlock.bind(1, record.id)
+        insertBlock.bind(2, record.sealed ? 1 : 0)
+        insertBlock.bind(3, record.minTimestamp)
+        insertBlock.bind(4, record.maxTimestamp)
+        insertBlock.bind(5, record.minReceived)
+        insertBlock.bind(6, record.maxReceived)
+        insertBlock.bind(7, Int64(record.eventCount))
+        insertBlock.bind(8, Int64(BlockCodec.formatVersion))
+        insertBlock.bind(9, record.keys)
+        insertBlock.bind(10, record.data)
+        try insertBlock.step()
+    }
+
+    private func deletePendingBlocks() throws {
+        for id in pendingBlockIDs {
+            deleteBlock.reset()
+            deleteBlock.bind(1, id)
+            try deleteBlock.step()
+        }
+    }
+
+    private func recordProducers(_ events: [AuditEvent]) throws {
+        var highest: [String: Int64] = [:]
+        for event in events {
+            guard let producer = event.producer, let seq = event.sequence else { continue }
+            if seq > highest[producer, default: Int64.min] { highest[producer] = seq }
+        }
+        for (name, seq) in highest {
+            upsertProducer.reset()
+            upsertProducer.bind(1, name)
+            upsertProducer.bind(2, seq)
+            try upsertProducer.step()
+        }
+    }
+
+    private func recordRollups(_ events: [AuditEvent]) throws {
+        var counts: [RollupKey: Int64] = [:]
+        for event in events {
+            counts[RollupKey(event), default: 0] += 1
+        }
+        for (key, count) in counts {
+            upsertRollup.reset()
+            upsertRollup.bind(1, key.minute)
+            upsertRollup.bind(2, key.service)
+            upsertRollup.bind(3, Int64(key.kind))
+            upsertRollup.bind(4, Int64(key.outcome))
+            upsertRollup.bind(5, Int64(key.reason))
+            upsertRollup.bind(6, Int64(key.tokenType))
+            upsertRollup.bind(7, count)
+            try upsertRollup.step()
+        }
+    }
+
+    private func loadPendingBlocks() throws {
+        let statement = try connection.prepare("SELECT id, data FROM blocks WHERE sealed = 0 ORDER BY id")
+        while try statement.step() {
+            let id = statement.int64(0)
+            let events = try statement.withBlob(1) { try BlockCodec.decode($0) }
+            pendingEvents.append(contentsOf: events)
+            pendingBlockIDs.append(id)
+        }
+    }
+}

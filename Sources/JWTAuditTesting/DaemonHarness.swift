@@ -1,0 +1,128 @@
+import Foundation
+
+/// Runs the real `jwtaudit serve` as a child process on a temporary socket and data folder.
+public final class DaemonHarness: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The folder holding the socket, the data folder and the daemon's log.
+    public let folder: TemporaryDirectory
+    public var socketPath: String { folder.file("jwtaudit.sock") }
+    public var dataPath: String { folder.file("data") }
+    public var logPath: String { folder.file("daemon.log") }
+    /// Extra arguments for `serve`.
+    public let extraArguments: [String]
+    private var process: Process?
+
+    public init(extraArguments: [String] = []) throws {
+        folder = try TemporaryDirectory(prefix: "jwtaudit-e2e")
+        self.extraArguments = extraArguments
+    }
+
+    /// The `jwtaudit` executable built beside the test bundle.
+    public static func executablePath() throws -> String {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var candidates = [runner.deletingLastPathComponent().appendingPathComponent("jwtaudit").path]
+        var folder = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("jwtaudit").path)
+            folder = folder.deletingLastPathComponent()
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/jwtaudit")
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            return found
+        }
+        throw Failure(description: "the jwtaudit executable was not built; looked in \(candidates)")
+    }
+
+    /// Runs `jwtaudit` with `arguments` to completion; returns exit status, stdout and stderr.
+    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executablePath())
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts the daemon and waits until its socket accepts connections.
+    public func start(timeout: Double = 60) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.executablePath())
+        process.arguments = ["serve", "--socket", socketPath, "--data", dataPath] + extraArguments
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        logFile.seekToEndOfFile()
+        process.standardError = logFile
+        process.standardOutput = logFile
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw Failure(description: "the daemon exited with \(process.terminationStatus): \(log(tail: 20))")
+            }
+            if (try? RawSocketClient(path: socketPath)) != nil { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "the daemon did not listen within \(timeout) s: \(log(tail: 20))")
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    @discardableResult
+    public func stop(timeout: Double = 60) throws -> Int32 {
+        guard let process else { return 0 }
+        process.terminate()
+        try wait(process, timeout: timeout)
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// Sends SIGKILL and waits.
+    public func kill() throws {
+        guard let process else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        try wait(process, timeout: 30)
+        self.process = nil
+    }
+
+    /// The daemon's process id while it runs.
+    public var pid: Int32? { process?.processIdentifier }
+
+    /// A new client connected to the daemon.
+    public func connect() throws -> RawSocketClient {
+        try RawSocketClient(path: socketPath)
+    }
+
+    /// The last `count` lines of the daemon's log.
+    public func log(tail count: Int) -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(count).joined(separator: "\n")
+    }
+
+    private func wait(_ process: Process, timeout: Double) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else { throw Failure(description: "the daemon did not exit within \(timeout) s") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct JWTAuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jwtaudit",
+        abstract: "Audit logging and monitoring for JWT validation events.",
+        subcommands: [
+            ServeCommand.self, SendCommand.self, SearchCommand.self, StatsCommand.self, QuarantineCommand.self,
+            LoadgenCommand.self, BenchCommand.self,
+        ]
+    )
+}

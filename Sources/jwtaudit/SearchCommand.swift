@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import JWTAuditModel
+import JWTAuditStore
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find stored events (works while the daemon runs).",
+        discussion: "Events come out in event-time order. NDJSON carries the wire fields plus received_at, "
+            + "peer_uid, peer_gid, peer_pid, token_fp and producer; never a raw token.")
+
+    @Option(help: "Data folder.")
+    var data: String = "./jwtaudit-data"
+
+    @OptionGroup var range: TimeRangeOptions
+
+    @Option var service: String?
+    @Option var sub: String?
+    @Option var jti: String?
+    @Option(name: .customLong("client-ip")) var clientIP: String?
+    @Option(help: "accepted or rejected.") var outcome: String?
+    @Option(help: "A rejection reason, e.g. expired, bad_signature.") var reason: String?
+
+    @Option(help: "Most events to print; 0 for all.")
+    var limit: Int = 1_000
+
+    @Option(help: "ndjson or table.")
+    var format: OutputFormat = .ndjson
+
+    func run() throws {
+        var query = EventQuery()
+        (query.from, query.to) = try range.resolve(now: currentMicros())
+        query.service = service
+        query.subject = sub
+        query.tokenID = jti
+        query.clientIP = clientIP
+        if let outcome {
+            guard let value = Outcome(name: outcome) else { throw ValidationError("--outcome must be accepted or rejected") }
+            query.outcome = value
+        }
+        if let reason {
+            guard let value = Reason(name: reason) else {
+                throw ValidationError("--reason must be one of: \(Reason.allCases.map(\.name).joined(separator: ", "))")
+            }
+            query.reason = value
+        }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+        query.limit = limit == 0 ? nil : limit
+
+        let search = EventSearch(directory: DataDirectory(root: data))
+        switch format {
+        case .ndjson, .json:
+            var buffer: [UInt8] = []
+            try search.run(query) { event in
+                EventJSON.append(event, to: &buffer)
+                buffer.append(0x0A)
+                if buffer.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(buffer))
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            FileHandle.standardOutput.write(Data(buffer))
+        case .table:
+            let rows = try search.collect(query).map { event in
+                [
+                    Timestamp.format(event.timestamp), event.service, event.kind.name, event.outcome?.name ?? "-",
+                    event.reason?.name ?? "-", event.subject ?? "-", event.clientIP ?? "-", event.tokenID ?? "-",
+                ].map(TableCell.clean)
+            }
+            print(renderTable(header: ["TS", "SERVICE", "KIND", "OUTCOME", "REASON", "SUB", "CLIENT_IP", "JTI"], rows: rows))
+        }
+    }
+}
+
+/// Table cells show control characters escaped, so event data cannot move the terminal cursor.
+enum TableCell {
+    static func clean(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(64) {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
