@@ -75,7 +75,7 @@ struct EventLineParser {
     var event = AuditEvent(timestamp: 0, service: "")
     /// Known fields seen in the line, `null` included (for duplicate detection).
     var occurred: UInt64 = 0
-    /// Known fields with a valid, non-null value.
+    /// `ts` and `service` once they hold a valid value (their absence does not show in `event`).
     var given: UInt64 = 0
     var version = Version.missing
     /// The first field that had the wrong type or value; reported once the syntax is known good.
