@@ -14,6 +14,9 @@ public enum IngestBenchmark {
         public var connections = 4
         /// Seed of the generated traffic. Default 1.
         public var seed: UInt64 = 1
+        /// Events per second over all connections; 0 sends as fast as the daemon takes them (its
+        /// throughput). A rate below that measures ack latency at that load. Default 0.
+        public var eventsPerSecond: Double = 0
         /// Keep the temporary folder (socket, data, daemon log) instead of removing it. Default false.
         public var keep = false
         /// Where to create the temporary folder. Default `$TMPDIR` or `/tmp`.
@@ -37,6 +40,8 @@ public enum IngestBenchmark {
         public var events: Int
         /// Connections used.
         public var connections: Int
+        /// The requested rate (0: as fast as possible).
+        public var eventsPerSecond: Double
         /// Average raw NDJSON bytes per event sent.
         public var rawBytesPerEvent: Double
         /// Seconds spent generating the load (not measured as ingest time).
@@ -70,8 +75,8 @@ public enum IngestBenchmark {
     ///   the daemon does not exit with status 0 after SIGTERM (the result is lost then: a daemon
     ///   that cannot shut down cleanly has no trustworthy figures).
     public static func run(_ configuration: Configuration, progress: (String) -> Void = { _ in }) throws -> Result {
-        guard configuration.events > 0, configuration.connections > 0 else {
-            throw LoadError(.invalidArgument, "events and connections must be positive")
+        guard configuration.events > 0, configuration.connections > 0, configuration.eventsPerSecond >= 0 else {
+            throw LoadError(.invalidArgument, "events and connections must be positive, the rate not negative")
         }
         var template = Array((configuration.temporaryRoot + "/jwtaudit-bench-XXXXXX").utf8CString)
         guard let folderPointer = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -105,13 +110,19 @@ public enum IngestBenchmark {
             connections: configuration.connections
         )
         traffic.startMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        if configuration.eventsPerSecond > 0 { traffic.eventsPerSecond = configuration.eventsPerSecond }
         let generateStart = MonotonicClock.nanoseconds()
         let load = GeneratedLoad.generate(traffic)
         let generateSeconds = Double(MonotonicClock.nanoseconds() - generateStart) / 1e9
 
-        progress("sending in acknowledged mode")
+        progress(
+            configuration.eventsPerSecond > 0
+                ? "sending in acknowledged mode at \(Int(configuration.eventsPerSecond)) events/s"
+                : "sending in acknowledged mode, as fast as the daemon takes them"
+        )
         var driver = LoadDriverConfiguration(socketPath: socketPath)
         driver.clientName = "bench-\(getpid())"
+        driver.eventsPerSecond = configuration.eventsPerSecond
         let report: LoadReport
         let driverCPUBefore = processCPUSeconds()
         do {
@@ -138,6 +149,7 @@ public enum IngestBenchmark {
         return Result(
             events: report.eventsSent,
             connections: configuration.connections,
+            eventsPerSecond: configuration.eventsPerSecond,
             rawBytesPerEvent: Double(load.byteCount) / Double(max(1, load.eventCount)),
             generateSeconds: generateSeconds,
             load: report,

@@ -34,6 +34,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seed of the traffic.")
         var seed: UInt64 = 1
 
+        @Option(
+            help: """
+                Events per second over all connections; 0 sends as fast as the daemon takes them. \
+                Below the daemon's throughput, the ack latency is the latency at that load.
+                """
+        )
+        var rate: Double = 0
+
         @Flag(help: "Keep the temporary folder (socket, data, daemon log).")
         var keep = false
 
@@ -45,6 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard events > 0 else { throw ValidationError("--events must be positive") }
+            guard rate >= 0 && rate.isFinite else { throw ValidationError("--rate must be 0 or positive") }
             guard connections >= 1 && connections <= 256 else {
                 throw ValidationError("--connections must be between 1 and 256")
             }
@@ -58,6 +67,7 @@ struct BenchCommand: AsyncParsableCommand {
             configuration.events = events
             configuration.connections = connections
             configuration.seed = seed
+            configuration.eventsPerSecond = rate
             configuration.keep = keep
             configuration.extraServeArguments = serveArguments
             let result: IngestBenchmark.Result
@@ -83,7 +93,12 @@ struct BenchCommand: AsyncParsableCommand {
         static func table(_ result: IngestBenchmark.Result) -> String {
             let load = result.load
             var rows: [(String, String)] = [
-                ("events", "\(grouped(result.events)) over \(result.connections) connections (acknowledged mode)"),
+                (
+                    "events",
+                    "\(grouped(result.events)) over \(result.connections) connections (acknowledged mode, "
+                        + (result.eventsPerSecond > 0
+                            ? "paced at \(grouped(Int(result.eventsPerSecond))) events/s)" : "as fast as possible)")
+                ),
                 ("raw event size", String(format: "%.0f bytes", result.rawBytesPerEvent)),
                 ("generated in", String(format: "%.2f s (before the clock starts)", result.generateSeconds)),
                 ("throughput", "\(grouped(Int(load.eventsPerSecond.rounded()))) events/s"),
@@ -137,6 +152,7 @@ struct BenchCommand: AsyncParsableCommand {
                 ("benchmark", "\"ingest\""),
                 ("events", "\(result.events)"),
                 ("connections", "\(result.connections)"),
+                ("rate", number(result.eventsPerSecond, 0)),
                 ("events_per_second", number(load.eventsPerSecond, 0)),
                 ("elapsed_seconds", number(load.elapsedSeconds, 3)),
                 ("ack_p50_ms", number(load.ackLatency.map { $0.p50 * 1000 }, 2)),

@@ -42,7 +42,7 @@ struct SendCommand: AsyncParsableCommand {
     func run() async throws {
         let sources = files.isEmpty ? ["-"] : files
         let showNames = sources.count > 1
-        let name = client ?? "send-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        let name = client ?? "send-\(getpid())-\(Int(Date().timeIntervalSince1970))"
         let connection: AcknowledgedClient
         do {
             connection = try AcknowledgedClient(

@@ -52,7 +52,9 @@ final class FakeDaemon: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    deinit {
+    /// Stops accepting and removes the temporary folder. Call it when the test ends: the
+    /// accepting thread keeps the daemon alive, so there is no deinit to rely on.
+    func shutdown() {
         stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
@@ -64,7 +66,7 @@ final class FakeDaemon: @unchecked Sendable {
         stopped = true
         lock.unlock()
         if !wasStopped {
-            shutdown(listener, Int32(SHUT_RDWR))
+            Glibc.shutdown(listener, Int32(SHUT_RDWR))
             close(listener)
         }
     }

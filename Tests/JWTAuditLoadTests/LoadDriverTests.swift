@@ -11,9 +11,10 @@ struct LoadDriverTests {
         return GeneratedLoad.generate(configuration)
     }
 
-    @Test("drives every connection in acknowledged mode and measures ack latency", .timeLimit(.minutes(1)))
+    @Test("drives every connection in acknowledged mode and measures ack latency", .timeLimit(.minutes(2)))
     func acknowledged() throws {
         let daemon = try FakeDaemon()
+        defer { daemon.shutdown() }
         let load = Self.load(events: 20_000, connections: 3)
         var configuration = LoadDriverConfiguration(socketPath: daemon.path)
         configuration.clientName = "driver"
@@ -43,6 +44,7 @@ struct LoadDriverTests {
         var behavior = FakeDaemon.Behavior()
         behavior.helloReply = nil
         let daemon = try FakeDaemon(behavior)
+        defer { daemon.shutdown() }
         let load = Self.load(events: 2_000, connections: 1)
         var configuration = LoadDriverConfiguration(socketPath: daemon.path)
         configuration.acknowledged = false
@@ -51,13 +53,14 @@ struct LoadDriverTests {
         #expect(report.eventsAcknowledged == 0)
         #expect(report.ackLatency == nil)
         // The fake takes the first line for a hello.
-        for _ in 0..<200 where (daemon.lines.first?.count ?? 0) < 1_999 { usleep(10_000) }
+        for _ in 0..<1_000 where (daemon.lines.first?.count ?? 0) < 1_999 { usleep(10_000) }
         #expect(daemon.lines.first?.count == 1_999)
     }
 
     @Test("a rate paces the sending")
     func paced() throws {
         let daemon = try FakeDaemon()
+        defer { daemon.shutdown() }
         let load = Self.load(events: 3_000, connections: 2)
         var configuration = LoadDriverConfiguration(socketPath: daemon.path)
         configuration.eventsPerSecond = 10_000
@@ -69,11 +72,13 @@ struct LoadDriverTests {
 
     @Test("the daemon harness starts, measures and stops a child process")
     func daemonProcess() throws {
-        let folder = NSTemporaryDirectory()
+        let folder = NSTemporaryDirectory() + "jwtaudit-harness-\(getpid())/"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let sleeper = try DaemonProcess.launch(
             executable: "/bin/sleep",
             arguments: ["30"],
-            logPath: folder + "jwtaudit-sleep-\(getpid()).log"
+            logPath: folder + "sleep.log"
         )
         #expect(sleeper.exitCodeIfExited() == nil)
         #expect((sleeper.peakResidentBytes() ?? 0) > 0)
@@ -83,7 +88,7 @@ struct LoadDriverTests {
         let failing = try DaemonProcess.launch(
             executable: "/bin/sh",
             arguments: ["-c", "echo broken config >&2; exit 3"],
-            logPath: folder + "jwtaudit-fail-\(getpid()).log"
+            logPath: folder + "fail.log"
         )
         let error = #expect(throws: LoadError.self) {
             try failing.waitUntilAccepting(socketPath: folder + "never.sock", timeout: .seconds(10))

@@ -8,6 +8,7 @@ struct SendSessionTests {
     @Test("rejections name the source and its own line, blank lines skipped")
     func rejectionsMapToSourceLines() throws {
         let daemon = try FakeDaemon()
+        defer { daemon.shutdown() }
         let client = try AcknowledgedClient(socketPath: daemon.path, clientName: "send")
         defer { client.close() }
         let session = SendSession(client: client)
@@ -33,6 +34,7 @@ struct SendSessionTests {
     @Test("reads a file descriptor in chunks")
     func sendsFromDescriptor() throws {
         let daemon = try FakeDaemon()
+        defer { daemon.shutdown() }
         let client = try AcknowledgedClient(socketPath: daemon.path, clientName: "fd")
         defer { client.close() }
         let file = daemon.folder + "/events.ndjson"
@@ -49,6 +51,7 @@ struct SendSessionTests {
     @Test("a missing file is an io error naming it")
     func missingFile() throws {
         let daemon = try FakeDaemon()
+        defer { daemon.shutdown() }
         let client = try AcknowledgedClient(socketPath: daemon.path, clientName: "missing")
         defer { client.close() }
         let session = SendSession(client: client)
