@@ -16,8 +16,8 @@ public struct CollectorConfiguration: Sendable {
     /// other uid is rejected with `service_not_allowed`; unbound services are open to all.
     public var serviceBindings: [String: Set<UInt32>] = [:]
     /// Most events a connection may have read but not yet acknowledged; past it the daemon stops
-    /// reading from that connection until acks catch up (backpressure). Default 65,536.
-    public var maxInFlightEventsPerConnection: Int = 65_536
+    /// reading from that connection until acks catch up (backpressure). Default 8,192.
+    public var maxInFlightEventsPerConnection: Int = 8_192
     /// Most simultaneous connections; further ones are closed at once. Default 4,096.
     public var maxConnections: Int = 4_096
     /// Threads reading sockets and decoding lines. Default 1 (the writer thread takes the other

@@ -22,7 +22,7 @@ final class IngestPipeline: @unchecked Sendable {
     private var thread: Thread?
 
     /// Most events taken into one group commit.
-    private let maxEventsPerCommit = 32_768
+    private let maxEventsPerCommit = 16_384
 
     init(writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger) throws {
         self.writer = writer

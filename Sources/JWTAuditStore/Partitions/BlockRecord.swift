@@ -1,3 +1,4 @@
+import Dispatch
 import JWTAuditBlocks
 import JWTAuditModel
 
@@ -10,16 +11,15 @@ struct BlockRecord {
     var minReceived: Int64
     var maxReceived: Int64
     var eventCount: Int
-    var keys: [UInt8]
-    var data: [UInt8]
+    var keys: [UInt8] = []
+    var data: [UInt8] = []
 
-    init(id: Int64, sealed: Bool, events: ArraySlice<AuditEvent>, configuration: StoreConfiguration) {
+    private init(id: Int64, sealed: Bool, events: [AuditEvent]) {
         precondition(!events.isEmpty, "a block holds at least one event")
-        let array = Array(events)
         self.id = id
         self.sealed = sealed
         var minTs = Int64.max, maxTs = Int64.min, minRx = Int64.max, maxRx = Int64.min
-        for event in array {
+        for event in events {
             minTs = min(minTs, event.timestamp)
             maxTs = max(maxTs, event.timestamp)
             minRx = min(minRx, event.receivedAt)
@@ -29,8 +29,39 @@ struct BlockRecord {
         maxTimestamp = maxTs
         minReceived = minRx
         maxReceived = maxRx
-        eventCount = array.count
-        keys = BlockKeyFilter(events: array, bitsPerKey: configuration.bloomBitsPerKey).serialized
-        data = BlockCodec.encode(array, level: configuration.compressionLevel)
+        eventCount = events.count
+    }
+
+    /// Splits `events` into blocks of at most `maxBlockEvents` (of even size) and encodes them,
+    /// each block's data and key filter as separate tasks run in parallel on all cores.
+    static func encode(
+        _ events: [AuditEvent], sealed: Bool, configuration: StoreConfiguration, nextID: () -> Int64
+    ) -> [BlockRecord] {
+        guard !events.isEmpty else { return [] }
+        let blockCount = (events.count + configuration.maxBlockEvents - 1) / configuration.maxBlockEvents
+        let chunks: [[AuditEvent]]
+        if blockCount == 1 {
+            chunks = [events]
+        } else {
+            let size = (events.count + blockCount - 1) / blockCount
+            chunks = stride(from: 0, to: events.count, by: size).map {
+                Array(events[$0..<min($0 + size, events.count)])
+            }
+        }
+        var records = chunks.map { BlockRecord(id: nextID(), sealed: sealed, events: $0) }
+        let level = configuration.compressionLevel
+        let bitsPerKey = configuration.bloomBitsPerKey
+        records.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: chunks.count * 2) { task in
+                let chunk = chunks[task / 2]
+                if task % 2 == 0 {
+                    output[task / 2].data = BlockCodec.encode(chunk, level: level)
+                } else {
+                    output[task / 2].keys = BlockKeyFilter(events: chunk, bitsPerKey: bitsPerKey).serialized
+                }
+            }
+        }
+        return records
     }
 }

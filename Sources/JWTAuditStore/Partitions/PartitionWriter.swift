@@ -52,16 +52,11 @@ final class PartitionWriter {
     func write(_ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, nextID: () -> Int64) throws {
         guard !events.isEmpty else { return }
         let sealing = pendingEvents.count + events.count >= configuration.sealThreshold
-        var written: [Int64] = []
+        let records = BlockRecord.encode(
+            sealing ? pendingEvents + events : events, sealed: sealing, configuration: configuration, nextID: nextID)
         try connection.transaction {
-            if sealing {
-                try writeSealed(pendingEvents + events, configuration: configuration, nextID: nextID)
-                try deletePendingBlocks()
-            } else {
-                let record = BlockRecord(id: nextID(), sealed: false, events: events[...], configuration: configuration)
-                try insert(record)
-                written.append(record.id)
-            }
+            for record in records { try insert(record) }
+            if sealing { try deletePendingBlocks() }
             try recordProducers(events)
             try recordRollups(events)
         }
@@ -71,7 +66,7 @@ final class PartitionWriter {
         } else {
             if pendingEvents.isEmpty { pendingSince = now }
             pendingEvents.append(contentsOf: events)
-            pendingBlockIDs.append(contentsOf: written)
+            pendingBlockIDs.append(contentsOf: records.map(\.id))
         }
     }
 
@@ -80,21 +75,13 @@ final class PartitionWriter {
         guard !pendingEvents.isEmpty else { return }
         let age = now - pendingSince
         guard force || age >= Int64(configuration.sealAfterSeconds) * 1_000_000 else { return }
+        let records = BlockRecord.encode(pendingEvents, sealed: true, configuration: configuration, nextID: nextID)
         try connection.transaction {
-            try writeSealed(pendingEvents, configuration: configuration, nextID: nextID)
+            for record in records { try insert(record) }
             try deletePendingBlocks()
         }
         pendingEvents.removeAll(keepingCapacity: true)
         pendingBlockIDs.removeAll()
-    }
-
-    private func writeSealed(_ events: [AuditEvent], configuration: StoreConfiguration, nextID: () -> Int64) throws {
-        var start = 0
-        while start < events.count {
-            let end = min(start + configuration.maxBlockEvents, events.count)
-            try insert(BlockRecord(id: nextID(), sealed: true, events: events[start..<end], configuration: configuration))
-            start = end
-        }
     }
 
     private func insert(_ record: BlockRecord) throws {
