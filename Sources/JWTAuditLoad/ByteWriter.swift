@@ -1,3 +1,4 @@
+import JWTAuditModel
 /// Appends JSON text to a byte array without going through `String`: the generator's hot path.
 struct ByteWriter {
     var bytes: [UInt8]
@@ -123,12 +124,12 @@ struct ByteWriter {
         let fraction = Int(micros - seconds * 1_000_000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
-        let date = RFC3339.civilFromDays(Int(days))
-        appendPadded(date.year, width: 4)
+        let date = Timestamp.civilFromDays(Int64(days))
+        appendPadded(Int(date.year), width: 4)
         bytes.append(UInt8(ascii: "-"))
-        appendPadded(date.month, width: 2)
+        appendPadded(Int(date.month), width: 2)
         bytes.append(UInt8(ascii: "-"))
-        appendPadded(date.day, width: 2)
+        appendPadded(Int(date.day), width: 2)
         bytes.append(UInt8(ascii: "T"))
         appendPadded(secondOfDay / 3600, width: 2)
         bytes.append(UInt8(ascii: ":"))

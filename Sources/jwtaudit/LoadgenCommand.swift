@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JWTAuditLoad
+import JWTAuditModel
 
 /// `jwtaudit loadgen`: realistic, seeded JWT validation traffic, sent to the daemon or written
 /// to a file.
@@ -133,7 +134,7 @@ struct LoadgenCommand: AsyncParsableCommand {
 
 private func parseStart(_ text: String) -> Int64? {
     if let seconds = Int64(text) { return seconds * 1_000_000 }
-    return RFC3339.parse(text)
+    return Timestamp.parseRFC3339(text)
 }
 
 private func milliseconds(_ seconds: Double) -> String {

@@ -1,29 +1,27 @@
 import Foundation
+import JWTAuditModel
 import Testing
 
 @testable import JWTAuditLoad
 
 @Suite("Generator building blocks")
 struct SupportTests {
-    @Test("RFC 3339 formatting and parsing agree", arguments: [0, 1_764_374_400_123_456, 951_782_400_000_001, -1])
+    @Test("generated timestamps parse back with the daemon's parser", arguments: [
+        0, 1_764_374_400_123_456, 951_782_400_000_001, -1,
+    ])
     func rfc3339RoundTrip(micros: Int64) {
-        let text = RFC3339.format(micros: micros)
-        #expect(RFC3339.parse(text) == micros)
+        #expect(Timestamp.parseRFC3339(RFC3339.format(micros: micros)) == micros)
+        let milliseconds = micros - ((micros % 1_000) + 1_000) % 1_000
+        #expect(Timestamp.parseRFC3339(RFC3339.format(micros: micros, style: .milliseconds)) == milliseconds)
     }
 
-    @Test("RFC 3339 parses offsets, fractions and lower case; refuses what it is not")
-    func rfc3339Parse() {
+    @Test("RFC 3339 styles")
+    func rfc3339Styles() {
         #expect(RFC3339.format(micros: 1_764_374_400_123_456) == "2025-11-29T00:00:00.123456Z")
         #expect(RFC3339.format(micros: 1_764_374_400_123_456, style: .milliseconds) == "2025-11-29T00:00:00.123Z")
         #expect(
             RFC3339.format(micros: 1_764_374_400_123_456, style: .secondsWithOffset) == "2025-11-29T00:00:00+00:00"
         )
-        #expect(RFC3339.parse("2025-11-29T01:30:00+01:30") == 1_764_374_400_000_000)
-        #expect(RFC3339.parse("2025-11-29t00:00:00.5z") == 1_764_374_400_500_000)
-        #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
-        for bad in ["2025-02-29T00:00:00Z", "2025-11-29", "2025-11-29T00:00:00", "2025-11-29T00:00:00.Z", "x"] {
-            #expect(RFC3339.parse(bad) == nil, "\(bad)")
-        }
     }
 
     @Test("base64url of 128 bits matches Foundation's base64")
