@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuditModel
 import Testing
 
 @testable import JWTAuditLoad
@@ -108,7 +109,7 @@ struct TrafficGeneratorTests {
                 problem("v", event)
                 continue
             }
-            guard let ts = event["ts"], let micros = RFC3339.parse(ts) else {
+            guard let ts = event["ts"], let micros = Timestamp.parseRFC3339(ts) else {
                 problem("ts", event)
                 continue
             }
@@ -241,7 +242,7 @@ struct TrafficGeneratorTests {
     @Test("timestamps start at the start time and span events / rate seconds")
     func timeSpan() throws {
         let events = try Sample.parsed.get()
-        let times = events.compactMap { $0["ts"].flatMap(RFC3339.parse) }
+        let times = events.compactMap { $0["ts"].flatMap { Timestamp.parseRFC3339($0) } }
         let first = try #require(times.min())
         let last = try #require(times.max())
         #expect(first >= Sample.start && first < Sample.start + 1_000_000)

@@ -18,7 +18,7 @@ struct CryptoTests {
     @Test("SHA-256 of the empty string and of abc")
     func sha256() {
         #expect(Hex.encode(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(Hex.encode(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c9dd1b0b8a2dca7e2")
+        #expect(Hex.encode(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test("a token fingerprint is 32 hex digits, stable for a key and different under another key")
