@@ -64,7 +64,7 @@ final class IngestPipeline: @unchecked Sendable {
             while queue.isEmpty && !stopping {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 1)) { break }
             }
-            let taken = takeBatches()
+            var taken = takeBatches()
             let done = stopping && taken.isEmpty
             condition.unlock()
 
@@ -75,7 +75,7 @@ final class IngestPipeline: @unchecked Sendable {
             if taken.isEmpty {
                 sealIdle()
             } else {
-                commit(taken)
+                commit(&taken)
             }
         }
     }
@@ -93,16 +93,11 @@ final class IngestPipeline: @unchecked Sendable {
         return taken
     }
 
-    private func commit(_ batches: [IngestBatch]) {
-        var events: [AuditEvent] = []
-        events.reserveCapacity(batches.reduce(0) { $0 + $1.events.count })
+    private func commit(_ batches: inout [IngestBatch]) {
+        let eventCounts = batches.map(\.events.count)
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
-        for batch in batches {
-            for event in batch.events where sequences.admit(event) {
-                events.append(event)
-            }
-        }
+        let events = admitted(&batches)
         var attempt = 0
         while true {
             do {
@@ -125,8 +120,8 @@ final class IngestPipeline: @unchecked Sendable {
             counters.sequenceGaps.wrappingAdd(newGaps, ordering: .relaxed)
             logger.warning("producers skipped sequence numbers", metadata: ["events.lost": "\(newGaps)"])
         }
-        for batch in batches {
-            batch.connection.acknowledge(batch.lastLine, batch.events.count)
+        for (batch, count) in zip(batches, eventCounts) {
+            batch.connection.acknowledge(batch.lastLine, count)
         }
         let rejected = batches.flatMap(\.rejected)
         if !rejected.isEmpty {
@@ -136,6 +131,34 @@ final class IngestPipeline: @unchecked Sendable {
                 logger.error("cannot write the quarantine", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// The events of `batches` that are not resends, in order. Each batch's array is taken over
+    /// rather than copied (the first one becomes the result), so few events are copied.
+    private func admitted(_ batches: inout [IngestBatch]) -> [AuditEvent] {
+        var remaining = batches.reduce(0) { $0 + $1.events.count }
+        var events: [AuditEvent] = []
+        for index in batches.indices {
+            var batch: [AuditEvent] = []
+            swap(&batch, &batches[index].events)
+            remaining -= batch.count
+            var kept: [AuditEvent]?
+            for (position, event) in batch.enumerated() {
+                if !sequences.admit(event) {
+                    if kept == nil { kept = Array(batch[..<position]) }
+                } else {
+                    kept?.append(event)
+                }
+            }
+            let fresh = kept ?? batch
+            if events.isEmpty {
+                events = fresh
+                events.reserveCapacity(events.count + remaining)
+            } else {
+                events.append(contentsOf: fresh)
+            }
+        }
+        return events
     }
 
     private func sealIdle() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import JWTAuditCollector
 import Logging
 import ServiceLifecycle
@@ -39,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "jwtaudit")
+        umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         let collector: CollectorService
         do {
             collector = try CollectorService(configuration: configuration, logger: logger)

@@ -21,9 +21,10 @@ final class PartitionWriter {
 
     init(day: PartitionDay, path: String) throws {
         self.day = day
-        connection = try SQLiteConnection(path: path)
+        let connection = try SQLiteConnection(path: path)
         try connection.execute(PartitionSchema.writerPragmas)
-        try connection.execute(PartitionSchema.create)
+        try connection.transaction { try connection.execute(PartitionSchema.create) }
+        self.connection = connection
         insertBlock = try connection.prepare(PartitionSchema.insertBlock)
         deleteBlock = try connection.prepare(PartitionSchema.deleteBlock)
         upsertProducer = try connection.prepare(PartitionSchema.upsertProducer)

@@ -37,7 +37,7 @@ public struct EventSearch {
     }
 
     private func search(_ day: PartitionDay, _ query: EventQuery) throws -> [AuditEvent] {
-        let connection = try SQLiteConnection(path: directory.partitionPath(day), readOnly: true)
+        guard let connection = try PartitionReader.open(directory, day) else { return [] }
         let statement = try connection.prepare(
             "SELECT keys, data FROM blocks WHERE max_ts >= ? AND min_ts < ? ORDER BY id")
         statement.bind(1, query.from ?? Int64.min)

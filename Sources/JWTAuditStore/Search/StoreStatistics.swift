@@ -41,7 +41,7 @@ public struct StoreStatistics: Sendable {
         for day in try directory.partitionDays() {
             if let from, day.end <= from { continue }
             if let to, day.start >= to { continue }
-            let connection = try SQLiteConnection(path: directory.partitionPath(day), readOnly: true)
+            guard let connection = try PartitionReader.open(directory, day) else { continue }
             let statement = try connection.prepare(
                 """
                 SELECT service, outcome, reason, sum(events) FROM rollups
