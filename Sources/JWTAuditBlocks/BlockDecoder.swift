@@ -19,10 +19,19 @@ struct BlockDecoder {
 
     mutating func decode() throws(BlockCodecError) -> [AuditEvent] {
         try readDirectory()
-        // Columns with one byte per event must match the count before anything is allocated for it.
+        // Before anything is allocated for `count` events, the columns must be able to hold them:
+        // one byte per event exactly, or at least one byte per event for planar varints.
         for segment in [ScalarSegment.kind, .outcome, .reason, .tokenType, .presence]
         where ranges[BlockLayout.index(segment)].count != count {
             throw .corrupt("column length")
+        }
+        let perEvent = [
+            BlockLayout.index(.timestamp), BlockLayout.index(.receivedAt), BlockLayout.index(.peerUID),
+            BlockLayout.index(.peerGID), BlockLayout.index(.peerPID), BlockLayout.index(.attributeCount),
+            BlockLayout.codes(.service), BlockLayout.codes(.producer), BlockLayout.codes(.tokenID),
+        ]
+        for segment in perEvent where ranges[segment].count < count {
+            throw .truncated("column length")
         }
         events = Array(repeating: AuditEvent(timestamp: 0, service: ""), count: count)
         carried = Array(repeating: false, count: count)
@@ -45,7 +54,7 @@ struct BlockDecoder {
         tokenRefs = BlockEncoder.links(tokens)
         try decodeCarried()
         var claimEntries: [StringColumn: [Int32]] = [:]
-        for (column, fallback, _, set) in StringColumn.claims {
+        for (column, fallback, set) in StringColumn.claims {
             var references = tokenRefs
             if let fallback, let other = claimEntries[fallback] {
                 BlockEncoder.fill(&references, from: BlockEncoder.links(other))
@@ -184,18 +193,48 @@ struct BlockDecoder {
             }
         }
         guard total == reader.remaining else { throw .corrupt("dictionary bytes") }
+        let stored = UnsafeRawBufferPointer(rebasing: payload[reader.position..<range.upperBound])
+        let plain = column.holdsIdentifiers ? Self.untransposed(stored, lengths: lengths) : Array(stored)
         var strings = [String]()
         strings.reserveCapacity(entryCount)
-        var start = reader.position
-        for length in lengths {
-            let bytes = UnsafeRawBufferPointer(rebasing: payload[start..<(start + length)])
-            guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-                throw .corrupt("dictionary text is not UTF-8")
+        let valid = plain.withUnsafeBytes { plain in
+            var start = 0
+            for length in lengths {
+                guard let string = validUTF8(UnsafeRawBufferPointer(rebasing: plain[start..<(start + length)])) else {
+                    return false
+                }
+                strings.append(string)
+                start += length
             }
-            strings.append(string)
-            start += length
+            return true
         }
+        guard valid else { throw .corrupt("dictionary text is not UTF-8") }
         return strings
+    }
+
+    /// The entries' bytes back to back, from their grouped and transposed form (see
+    /// `BlockEncoder.dictionary`). The lengths add up to `bytes.count` (checked by the caller).
+    static func untransposed(_ bytes: UnsafeRawBufferPointer, lengths: [Int]) -> [UInt8] {
+        var ends = [Int]()
+        ends.reserveCapacity(lengths.count)
+        var end = 0
+        for length in lengths {
+            end += length
+            ends.append(end)
+        }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { plain, initialized in
+            initialized = bytes.count
+            guard let target = plain.baseAddress, let source = bytes.baseAddress else { return }
+            LengthGroups(ends: ends).forEachEntry { groupStart, groupCount, rank, entryStart, length in
+                var from = source + groupStart + rank
+                var to = target + entryStart
+                for _ in 0..<length {
+                    to.pointee = from.load(as: UInt8.self)
+                    from += groupCount
+                    to += 1
+                }
+            }
+        }
     }
 
     /// The `client_ip` dictionary (see `BlockEncoder.addressDictionary`).
@@ -247,9 +286,7 @@ struct BlockDecoder {
             default:
                 let length = lengths[next.text]
                 let bytes = UnsafeRawBufferPointer(rebasing: payload[textStart..<(textStart + length)])
-                guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-                    throw .corrupt("address text is not UTF-8")
-                }
+                guard let string = validUTF8(bytes) else { throw .corrupt("address text is not UTF-8") }
                 strings.append(string)
                 textStart += length
                 next.text += 1
@@ -566,4 +603,17 @@ struct BlockDecoder {
             }
         }
     }
+}
+
+/// `bytes` as a string, or nil when they are not valid UTF-8.
+///
+/// `String(decoding:as:)` is the fast, specialised path, but it repairs invalid input with
+/// U+FFFD; a repaired string no longer has the input's bytes, which is how it is caught here.
+@inline(__always)
+func validUTF8(_ bytes: UnsafeRawBufferPointer) -> String? {
+    let string = String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    let same = string.utf8.withContiguousStorageIfAvailable { stored in
+        stored.count == bytes.count && (bytes.isEmpty || memcmpBytes(stored.baseAddress!, bytes.baseAddress!, bytes.count))
+    }
+    return same == true ? string : nil
 }

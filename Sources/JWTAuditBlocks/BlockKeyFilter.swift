@@ -55,22 +55,19 @@ public struct BlockKeyFilter: Sendable, Hashable {
     /// distinct key.
     public init(events: [AuditEvent], bitsPerKey: Int = 8) {
         var hashes = [UInt64]()
-        hashes.reserveCapacity(events.count * 4)
-        var lastService: String?
+        hashes.reserveCapacity(events.count * 5)
         events.withUnsafeBufferPointer { events in
-        for i in 0..<events.count {
-            // Runs of one service are common; skip rehashing them (duplicates are removed anyway).
-            if events[i].service != lastService {
+            for i in 0..<events.count {
+                // Every value is hashed by its bytes: two spellings that Swift's `==` takes as
+                // equal (composed and decomposed accents) are different keys here, as in storage.
                 hashes.append(Self.hash(.service, events[i].service))
-                lastService = events[i].service
+                if let value = events[i].subject { hashes.append(Self.hash(.subject, value)) }
+                if let value = events[i].tokenID { hashes.append(Self.hash(.tokenID, value)) }
+                if let value = events[i].parentTokenID { hashes.append(Self.hash(.tokenID, value)) }
+                if let value = events[i].clientIP { hashes.append(Self.hash(.clientIP, value)) }
+                if let value = events[i].tokenFingerprint { hashes.append(Self.hash(.tokenFingerprint, value)) }
+                if let value = events[i].family { hashes.append(Self.hash(.family, value)) }
             }
-            if let value = events[i].subject { hashes.append(Self.hash(.subject, value)) }
-            if let value = events[i].tokenID { hashes.append(Self.hash(.tokenID, value)) }
-            if let value = events[i].parentTokenID { hashes.append(Self.hash(.tokenID, value)) }
-            if let value = events[i].clientIP { hashes.append(Self.hash(.clientIP, value)) }
-            if let value = events[i].tokenFingerprint { hashes.append(Self.hash(.tokenFingerprint, value)) }
-            if let value = events[i].family { hashes.append(Self.hash(.family, value)) }
-        }
         }
         self.init(hashes: hashes, bitsPerKey: bitsPerKey)
     }

@@ -19,31 +19,41 @@ enum StringColumn: Int, CaseIterable {
     case family, parentTokenID, jwkSetURL, x509URL, tokenFingerprint
     case audience, attributeKey, attributeValue
 
-    typealias Getter = @Sendable (UnsafePointer<AuditEvent>) -> String?
+    /// Columns of opaque identifiers (random or structured ids, not words): their dictionaries are
+    /// stored transposed by length (see `BlockEncoder.dictionary`), which suits identifiers and
+    /// hurts text.
+    var holdsIdentifiers: Bool {
+        switch self {
+        case .subject, .tokenID, .parentTokenID, .family, .tokenFingerprint: true
+        default: false
+        }
+    }
+
     typealias Setter = @Sendable (inout AuditEvent, String) -> Void
 
-    /// The per-token string columns, in the order they are encoded, with their accessors.
+    /// The per-token string columns, in the order they are encoded, with their setters (the
+    /// encoder reads them in `BlockEncoder.internClaim`).
     ///
     /// An event whose `jti` appeared earlier in the block refers to that earlier event. An event
     /// without one refers instead to the previous event with the same value in the `fallback`
     /// column (decoded before it): an issuer keeps its `alg`, `kid` and `typ`, a subject its
     /// tenant and client, a client its scope, an address its user agent.
-    static let claims: [(column: StringColumn, fallback: StringColumn?, get: Getter, set: Setter)] = [
-        (.issuer, nil, { $0.pointee.issuer }, { $0.issuer = $1 }),
-        (.subject, nil, { $0.pointee.subject }, { $0.subject = $1 }),
-        (.clientID, .subject, { $0.pointee.clientID }, { $0.clientID = $1 }),
-        (.scope, .clientID, { $0.pointee.scope }, { $0.scope = $1 }),
-        (.tenant, .subject, { $0.pointee.tenant }, { $0.tenant = $1 }),
-        (.algorithm, .issuer, { $0.pointee.algorithm }, { $0.algorithm = $1 }),
-        (.keyID, .issuer, { $0.pointee.keyID }, { $0.keyID = $1 }),
-        (.type, .issuer, { $0.pointee.type }, { $0.type = $1 }),
-        (.clientIP, nil, { $0.pointee.clientIP }, { $0.clientIP = $1 }),
-        (.userAgent, .clientIP, { $0.pointee.userAgent }, { $0.userAgent = $1 }),
-        (.family, .subject, { $0.pointee.family }, { $0.family = $1 }),
-        (.parentTokenID, nil, { $0.pointee.parentTokenID }, { $0.parentTokenID = $1 }),
-        (.jwkSetURL, .issuer, { $0.pointee.jwkSetURL }, { $0.jwkSetURL = $1 }),
-        (.x509URL, .issuer, { $0.pointee.x509URL }, { $0.x509URL = $1 }),
-        (.tokenFingerprint, nil, { $0.pointee.tokenFingerprint }, { $0.tokenFingerprint = $1 }),
+    static let claims: [(column: StringColumn, fallback: StringColumn?, set: Setter)] = [
+        (.issuer, nil, { $0.issuer = $1 }),
+        (.subject, nil, { $0.subject = $1 }),
+        (.clientID, .subject, { $0.clientID = $1 }),
+        (.scope, .clientID, { $0.scope = $1 }),
+        (.tenant, .subject, { $0.tenant = $1 }),
+        (.algorithm, .issuer, { $0.algorithm = $1 }),
+        (.keyID, .issuer, { $0.keyID = $1 }),
+        (.type, .issuer, { $0.type = $1 }),
+        (.clientIP, nil, { $0.clientIP = $1 }),
+        (.userAgent, .clientIP, { $0.userAgent = $1 }),
+        (.family, .subject, { $0.family = $1 }),
+        (.parentTokenID, nil, { $0.parentTokenID = $1 }),
+        (.jwkSetURL, .issuer, { $0.jwkSetURL = $1 }),
+        (.x509URL, .issuer, { $0.x509URL = $1 }),
+        (.tokenFingerprint, nil, { $0.tokenFingerprint = $1 }),
     ]
 }
 
@@ -64,10 +74,9 @@ enum BlockLayout {
         guard segment >= scalarCount + stringCount,
             let column = StringColumn(rawValue: segment - scalarCount - stringCount)
         else { return .runLength }
-        switch column {
-        case .tokenID, .parentTokenID, .family, .tokenFingerprint: return .huffmanOnly
-        default: return .standard
-        }
+        // Transposed identifiers are runs (fixed characters) and per-position alphabets: LZ
+        // matching finds little more than runs there.
+        return column.holdsIdentifiers ? .runLength : .standard
     }
 }
 

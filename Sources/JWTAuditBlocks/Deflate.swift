@@ -1,4 +1,5 @@
 import CZlib
+import Synchronization
 
 /// zlib (RFC 1950) compression of byte buffers.
 ///
@@ -22,10 +23,8 @@ public enum Deflate {
     public static func compress(_ bytes: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
         precondition((-1...9).contains(level), "zlib level must be -1...9")
         precondition(bytes.count <= Int(UInt32.max), "input above 4 GiB")
-        let stream = ZStream()
-        let rc = jwtaudit_deflate_init(stream.pointer, level)
-        precondition(rc == Z_OK, "deflateInit failed (\(rc)): out of memory")
-        defer { deflateEnd(stream.pointer) }
+        let stream = DeflateStreamCache.take(level: level)
+        defer { DeflateStreamCache.give(stream) }
         let bound = Int(deflateBound(stream.pointer, uLong(bytes.count)))
         var input: UInt8 = 0
         return withUnsafeMutablePointer(to: &input) { placeholder in
@@ -50,19 +49,10 @@ public enum Deflate {
         /// zlib's default: LZ77 matches at any distance, then Huffman coding.
         case standard
         /// `Z_RLE`: only runs (matches at distance 1), then Huffman coding. Several times faster,
-        /// and as small for columns of small codes.
+        /// and as small for columns of small codes and for identifiers.
         case runLength
-        /// `Z_HUFFMAN_ONLY`: Huffman coding alone, the fastest; for random identifiers, where no
-        /// search for repeats finds any.
-        case huffmanOnly
 
-        var raw: Int32 {
-            switch self {
-            case .standard: Z_DEFAULT_STRATEGY
-            case .runLength: Z_RLE
-            case .huffmanOnly: Z_HUFFMAN_ONLY
-            }
-        }
+        var raw: Int32 { self == .standard ? Z_DEFAULT_STRATEGY : Z_RLE }
     }
 
     /// Compresses the concatenation of `parts` into one zlib stream, ending a deflate block
@@ -72,12 +62,10 @@ public enum Deflate {
         precondition((-1...9).contains(level), "zlib level must be -1...9")
         let total = parts.reduce(0) { $0 + $1.bytes.count }
         precondition(total <= Int(UInt32.max), "input above 4 GiB")
-        let stream = ZStream()
+        let stream = DeflateStreamCache.take(level: level)
+        defer { DeflateStreamCache.give(stream) }
         let z = stream.pointer
         var strategy = Strategy.standard
-        let rc = jwtaudit_deflate_init(z, level)
-        precondition(rc == Z_OK, "deflateInit failed (\(rc)): out of memory")
-        defer { deflateEnd(z) }
         // Each part may add a block header and a few bytes of padding.
         var output = [UInt8](repeating: 0, count: Int(deflateBound(z, uLong(total))) + 16 * parts.count + 64)
         var produced = 0
@@ -94,27 +82,36 @@ public enum Deflate {
             }
         }
 
-        let filled = parts.indices.filter { !parts[$0].bytes.isEmpty }
-        if filled.isEmpty {
-            while withOutputSpace({ deflate(z, Z_FINISH) }) != Z_STREAM_END {}
+        /// Feeds `input` with `mode` until zlib has taken all of it (and, for Z_FINISH, ended the
+        /// stream). zlib always progresses while it has output space, which it always gets here.
+        func feed(_ input: UnsafeBufferPointer<UInt8>, _ mode: Int32) {
+            z.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            z.pointee.avail_in = uInt(input.count)
+            while true {
+                let before = (produced, z.pointee.avail_in)
+                let rc = withOutputSpace { deflate(z, mode) }
+                if rc == Z_STREAM_END { return }
+                precondition(rc == Z_OK || rc == Z_BUF_ERROR, "deflate failed (\(rc))")
+                // A part is done once zlib took all of it and had output space left over.
+                if mode != Z_FINISH && z.pointee.avail_in == 0 && produced < output.count { return }
+                precondition(before != (produced, z.pointee.avail_in) || produced == output.count, "deflate stalled")
+            }
         }
+
+        let filled = parts.indices.filter { !parts[$0].bytes.isEmpty }
+        if filled.isEmpty { feed(UnsafeBufferPointer(start: nil, count: 0), Z_FINISH) }
         for (position, index) in filled.enumerated() {
-            let mode = position + 1 == filled.count ? Z_FINISH : Z_BLOCK
             if parts[index].strategy != strategy {
                 strategy = parts[index].strategy
-                while withOutputSpace({ deflateParams(z, level, strategy.raw) }) == Z_BUF_ERROR {}
-            }
-            parts[index].bytes.withUnsafeBufferPointer { input in
-                z.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                z.pointee.avail_in = uInt(input.count)
-                while true {
-                    let rc = withOutputSpace { deflate(z, mode) }
-                    if rc == Z_STREAM_END { break }
-                    precondition(rc == Z_OK || rc == Z_BUF_ERROR, "deflate failed (\(rc))")
-                    // A part is done once zlib took all of it and had output space left over.
-                    if mode != Z_FINISH && z.pointee.avail_in == 0 && produced < output.count { break }
+                // The previous part ended with a completed Z_BLOCK flush, so the change applies at
+                // once (a Z_BUF_ERROR would only mean too little output space).
+                var rc = Z_BUF_ERROR
+                for _ in 0..<8 where rc == Z_BUF_ERROR {
+                    rc = withOutputSpace { deflateParams(z, level, strategy.raw) }
                 }
+                precondition(rc == Z_OK, "deflateParams failed (\(rc))")
             }
+            parts[index].bytes.withUnsafeBufferPointer { feed($0, position + 1 == filled.count ? Z_FINISH : Z_BLOCK) }
         }
         output.removeSubrange(produced...)
         return output
@@ -253,6 +250,52 @@ public enum Deflate {
             return DeflateError(.zlibFailure, detail: "out of memory")
         default:
             return DeflateError(.zlibFailure, detail: message ?? "zlib returned \(rc)")
+        }
+    }
+}
+
+/// Deflate streams kept for reuse: setting one up costs zlib about 256 KiB of fresh memory (tens
+/// of microseconds of page faults per block); `deflateReset` keeps it.
+enum DeflateStreamCache {
+    /// A deflate stream, used by one caller at a time (taken from and given back to the cache).
+    final class Stream: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<z_stream>
+
+        init(level: Int32) {
+            pointer = .allocate(capacity: 1)
+            pointer.initialize(to: z_stream())
+            let rc = jwtaudit_deflate_init(pointer, level)
+            precondition(rc == Z_OK, "deflateInit failed (\(rc)): out of memory")
+        }
+
+        deinit {
+            deflateEnd(pointer)
+            pointer.deinitialize(count: 1)
+            pointer.deallocate()
+        }
+    }
+
+    /// At most this many idle streams are kept (one per core is enough).
+    static let capacity = 4
+    private static let idle = Mutex<[Stream]>([])
+
+    /// A stream ready for a new zlib stream at `level` with the default strategy.
+    static func take(level: Int32) -> Stream {
+        guard let stream = idle.withLock({ $0.popLast() }) else { return Stream(level: level) }
+        // After a reset nothing is pending, so new parameters apply at once.
+        precondition(deflateReset(stream.pointer) == Z_OK, "deflateReset failed")
+        precondition(deflateParams(stream.pointer, level, Z_DEFAULT_STRATEGY) == Z_OK, "deflateParams failed")
+        return stream
+    }
+
+    static func give(_ stream: Stream) {
+        // Drop the caller's buffers from the stream before it waits in the cache.
+        stream.pointer.pointee.next_in = nil
+        stream.pointer.pointee.next_out = nil
+        stream.pointer.pointee.avail_in = 0
+        stream.pointer.pointee.avail_out = 0
+        idle.withLock { idle in
+            if idle.count < capacity { idle.append(stream) }
         }
     }
 }

@@ -9,15 +9,15 @@ struct StringTable {
     private(set) var bytes: [UInt8] = []
     /// The end offset in `bytes` of each entry (its start is the previous entry's end).
     private(set) var ends: [Int] = []
-    private var hashes: [UInt64] = []
-    /// Entry index + 1 per slot; 0 marks an empty slot.
-    private var slots: [Int32]
+    /// Per slot: the key's 32-bit hash in the high half, entry index + 1 in the low half; 0 is an
+    /// empty slot. The stored hash skips most mismatches without touching the bytes.
+    private var slots: [UInt64]
     private var mask: Int
 
     init(expectedCount: Int = 16) {
         var size = 16
         while size < expectedCount * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -35,20 +35,25 @@ struct StringTable {
 
     /// The index of `key`, inserting it as the next entry when it is new.
     mutating func intern(_ key: UnsafeRawBufferPointer) -> Int {
-        let hash = StableHash.hash(key, seed: 0)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { break }
-            let index = Int(stored) - 1
-            if hashes[index] == hash && equals(index, key) { return index }
-            slot = (slot + 1) & mask
+        let hash = UInt32(truncatingIfNeeded: StableHash.hash(key, seed: 0))
+        let tag = UInt64(hash) << 32
+        let found: (index: Int, slot: Int) = slots.withUnsafeBufferPointer { slots in
+            var slot = Int(hash) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == 0 { return (-1, slot) }
+                if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                    let index = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
+                    if equals(index, key) { return (index, slot) }
+                }
+                slot = (slot + 1) & mask
+            }
         }
+        if found.index >= 0 { return found.index }
         let index = ends.count
         bytes.append(contentsOf: key)
         ends.append(bytes.count)
-        hashes.append(hash)
-        slots[slot] = Int32(index + 1)
+        slots[found.slot] = tag | UInt64(index + 1)
         if ends.count * 2 > slots.count { grow() }
         return index
     }
@@ -56,23 +61,22 @@ struct StringTable {
     @inline(__always)
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = index == 0 ? 0 : ends[index - 1]
-        let end = ends[index]
-        guard end - start == key.count else { return false }
-        if key.count == 0 { return true }
-        return bytes.withUnsafeBytes { stored in
-            memcmpBytes(stored.baseAddress! + start, key.baseAddress!, key.count)
-        }
+        guard ends[index] - start == key.count else { return false }
+        if key.isEmpty { return true }
+        return bytes.withUnsafeBytes { stored in memcmpBytes(stored.baseAddress! + start, key.baseAddress!, key.count) }
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: 0, count: size)
-        mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index + 1)
+        var grown = [UInt64](repeating: 0, count: size)
+        let newMask = size - 1
+        for stored in slots where stored != 0 {
+            var slot = Int(truncatingIfNeeded: stored >> 32) & newMask
+            while grown[slot] != 0 { slot = (slot + 1) & newMask }
+            grown[slot] = stored
         }
+        slots = grown
+        mask = newMask
     }
 }
 

@@ -100,10 +100,21 @@ import Testing
         #expect(throws: BlockCodecError.self) { try BlockCodec.decode(lying.bytes + body) }
     }
 
-    @Test("damaged payloads behind a valid checksum throw or decode, never trap")
-    func damagedPayloads() throws {
-        let payload = try Self.payload(of: Self.block)
-        var random = SplitMix64(seed: 77)
+    /// Random events with every structure the format has (lists, attributes, text and binary
+    /// addresses, identifiers of many lengths, carried and changed tokens).
+    static let mixedEvents: [AuditEvent] = {
+        var random = SplitMix64(seed: 31)
+        var events: [AuditEvent] = []
+        for _ in 0..<80 { events.append(BlockCodecRandomTests.event(&random, pool: events)) }
+        events[7].clientIP = "2001:db8::7"
+        return events
+    }()
+
+    @Test("damaged payloads behind a valid checksum throw or decode, never trap", arguments: [false, true])
+    func damagedPayloads(mixed: Bool) throws {
+        let events = mixed ? Self.mixedEvents : Self.events
+        let payload = try Self.payload(of: BlockCodec.encode(events))
+        var random = SplitMix64(seed: mixed ? 78 : 77)
         var thrown = 0
         let rounds = 3000
         for round in 0..<rounds {
@@ -129,7 +140,7 @@ import Testing
                 // A small value in the directory or early segments, where counts live.
                 damaged[random.below(min(damaged.count, 200))] = UInt8(random.below(4))
             }
-            let count = round % 17 == 0 ? random.below(200) : Self.events.count
+            let count = round % 17 == 0 ? random.below(200) : events.count
             do {
                 let decoded = try BlockCodec.decode(Self.block(payload: damaged, count: count))
                 #expect(decoded.count == count)
@@ -151,6 +162,22 @@ import Testing
             #expect(throws: BlockCodecError.self) {
                 try BlockCodec.decode(Self.block(payload: payload, count: random.below(100)))
             }
+        }
+    }
+
+    @Test("dictionary text that is not UTF-8 throws", arguments: ["zzsubjectzz", "zzaddresszz"])
+    func invalidUTF8(marker: String) throws {
+        var event = EventSamples.full()
+        event.subject = "zzsubjectzz"
+        event.clientIP = "zzaddresszz"
+        let payload = try Self.payload(of: BlockCodec.encode([event]))
+        let needle = Array(marker.utf8)
+        let at = try #require(
+            (0...(payload.count - needle.count)).first { Array(payload[$0..<($0 + needle.count)]) == needle })
+        for bad: [UInt8] in [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]] {
+            var damaged = payload
+            damaged.replaceSubrange(at..<(at + bad.count), with: bad)
+            #expect(throws: BlockCodecError.self) { try BlockCodec.decode(Self.block(payload: damaged, count: 1)) }
         }
     }
 

@@ -84,7 +84,16 @@ func utf8Fields(_ event: AuditEvent) -> [[UInt8]] {
         decomposed.subject = "Jose\u{301} 🙂 ユーザー"
         decomposed.service = "cafe\u{301}-api"
         decomposed.tokenID = composed.tokenID
-        let decoded = try roundTrip([composed, decomposed, composed])
+        // The same token, whose only difference is an audience Swift's == calls equal.
+        var sameToken = composed
+        sameToken.audience = .list(["n\u{303}", "Ω", "𝄞"])
+        var singleComposed = composed
+        singleComposed.audience = .single("\u{E9}")
+        var singleDecomposed = composed
+        singleDecomposed.audience = .single("e\u{301}")
+        let decoded = try roundTrip([composed, decomposed, composed, sameToken, singleComposed, singleDecomposed])
+        #expect(decoded[3].audience.map { $0.values.map { Array($0.utf8) } } == [Array("n\u{303}".utf8), Array("Ω".utf8), Array("𝄞".utf8)])
+        #expect(decoded[5].audience.map { $0.values.map { Array($0.utf8) } } == [Array("e\u{301}".utf8)])
         #expect(Array(decoded[1].subject!.utf8) == Array("Jose\u{301} 🙂 ユーザー".utf8))
         #expect(Array(decoded[2].service.utf8) == Array("caf\u{E9}-api".utf8))
     }
@@ -180,8 +189,32 @@ func utf8Fields(_ event: AuditEvent) -> [[UInt8]] {
         for index in stride(from: 0, to: events.count, by: 7) {
             events[index].attributes = ["b": "2", "a": "1", "c": "3", "z": "26", "m": "13"]
         }
+        // Compression streams are reused between blocks: a reused one must leave no trace.
+        let first = BlockCodec.encode(events, level: 1)
+        let other = BlockCodec.encode(events, level: 9)
+        #expect(BlockCodec.encode(events, level: 1) == first)
+        #expect(BlockCodec.encode(events, level: 9) == other)
         #expect(BlockCodec.encode(events) == BlockCodec.encode(events))
-        #expect(BlockCodec.encode(events, level: 1) == BlockCodec.encode(events, level: 1))
+    }
+
+    @Test("blocks encoded on many threads at once are the same as one by one")
+    func concurrentEncoding() async throws {
+        var traffic = SyntheticTraffic(seed: 12)
+        let events = traffic.events(2000)
+        let blocks = stride(from: 0, to: events.count, by: 250).map { Array(events[$0..<($0 + 250)]) }
+        let expected = blocks.map { BlockCodec.encode($0, level: 6) }
+        let encoded = await withTaskGroup(of: (Int, [UInt8]).self) { group in
+            for _ in 0..<4 {
+                for (index, block) in blocks.enumerated() {
+                    group.addTask { (index, BlockCodec.encode(block, level: 6)) }
+                }
+            }
+            var results: [(Int, [UInt8])] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        for (index, bytes) in encoded { #expect(bytes == expected[index]) }
+        #expect(try BlockCodec.decode(expected[3]) == blocks[3])
     }
 
     @Test("tokens that change their claims between uses", arguments: [0, 1, 2, 3])

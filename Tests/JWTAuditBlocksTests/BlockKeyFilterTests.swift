@@ -74,6 +74,20 @@ import Testing
         #expect(!one.mightContain(.subject, "bob"))
     }
 
+    @Test("keys are bytes: canonically equivalent spellings are different keys, and both are found")
+    func bytesNotCanonicalEquivalence() {
+        var composed = AuditEvent(timestamp: 0, service: "caf\u{E9}")
+        composed.subject = "Jos\u{E9}"
+        var decomposed = AuditEvent(timestamp: 1, service: "cafe\u{301}")
+        decomposed.subject = "Jose\u{301}"
+        let filter = BlockKeyFilter(events: [composed, decomposed])
+        for event in [composed, decomposed] {
+            #expect(filter.mightContain(.service, event.service))
+            #expect(filter.mightContain(.subject, event.subject!))
+        }
+        #expect(BlockKeyFilter.hash(.service, "caf\u{E9}") != BlockKeyFilter.hash(.service, "cafe\u{301}"))
+    }
+
     @Test("keys are deduplicated before sizing: about one byte per distinct key")
     func size() {
         let filter = BlockKeyFilter(events: Self.events)
