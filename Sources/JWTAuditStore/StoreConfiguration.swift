@@ -1,10 +1,13 @@
 /// How the writer shapes blocks.
 public struct StoreConfiguration: Sendable, Hashable {
     /// Unsealed events of a partition are sealed into full blocks once this many have gathered.
-    /// Default 1,024. A group commit at least this large is written as a sealed block at once.
-    public var sealThreshold: Int = 1_024
-    /// Most events in one block. Default 4,096.
-    public var maxBlockEvents: Int = 4_096
+    /// Default 4,096. A group commit at least this large is written as a sealed block at once
+    /// (smaller ones are encoded twice: unsealed, then sealed).
+    public var sealThreshold: Int = 4_096
+    /// Most events in one block. Default 16,384: large blocks let the codec share each token's
+    /// claims and each subject's identifiers across more of its events (bytes per event) and
+    /// spread per-block costs thinner; a search decodes a 16k block in about 20 ms.
+    public var maxBlockEvents: Int = 16_384
     /// Unsealed events older than this many seconds are sealed even when few. Default 30.
     public var sealAfterSeconds: Int = 30
     /// zlib level of block data. Default 6.
