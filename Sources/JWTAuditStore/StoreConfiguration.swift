@@ -1,9 +1,10 @@
 /// How the writer shapes blocks.
 public struct StoreConfiguration: Sendable, Hashable {
     /// Unsealed events of a partition are sealed into full blocks once this many have gathered.
-    /// Default 4,096. A group commit at least this large is written as a sealed block at once
-    /// (smaller ones are encoded twice: unsealed, then sealed).
-    public var sealThreshold: Int = 4_096
+    /// Default 8,192. A group commit at least this large is written as a sealed block at once
+    /// (smaller ones are encoded twice: unsealed, then sealed); below saturation this is the
+    /// size of most blocks.
+    public var sealThreshold: Int = 8_192
     /// Most events in one block. Default 16,384: large blocks let the codec share each token's
     /// claims and each subject's identifiers across more of its events (bytes per event) and
     /// spread per-block costs thinner; a search decodes a 16k block in about 20 ms.
