@@ -119,17 +119,7 @@ struct EventLineParser {
                 } else {
                     try parseUnknownField(key)
                 }
-                scanner.skipWhitespace()
-                guard let next = scanner.current else { throw scanner.unexpected(expecting: "',' or '}'") }
-                scanner.position += 1
-                if next == UInt8(ascii: ",") {
-                    scanner.skipWhitespace()
-                    continue
-                }
-                guard next == UInt8(ascii: "}") else {
-                    scanner.position -= 1
-                    throw scanner.unexpected(expecting: "',' or '}'")
-                }
+                if try scanner.finishMember() { continue }
                 break
             }
         }
@@ -490,17 +480,7 @@ struct EventLineParser {
                     reject(.attrs, "more than \(limits.maxAttributes) attributes")
                 }
             }
-            scanner.skipWhitespace()
-            guard let next = scanner.current else { throw scanner.unexpected(expecting: "',' or '}'") }
-            scanner.position += 1
-            if next == UInt8(ascii: ",") {
-                scanner.skipWhitespace()
-                continue
-            }
-            guard next == UInt8(ascii: "}") else {
-                scanner.position -= 1
-                throw scanner.unexpected(expecting: "',' or '}'")
-            }
+            if try scanner.finishMember() { continue }
             return
         }
     }

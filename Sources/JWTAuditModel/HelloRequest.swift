@@ -136,14 +136,7 @@ public struct HelloRequest: Sendable, Hashable {
                 case nil:
                     try scanner.skipValue()
                 }
-                scanner.skipWhitespace()
-                guard let next = scanner.current else { throw scanner.unexpected(expecting: "',' or '}'") }
-                scanner.position += 1
-                if next == UInt8(ascii: ",") {
-                    scanner.skipWhitespace()
-                    continue
-                }
-                guard next == UInt8(ascii: "}") else { throw scanner.unexpected(expecting: "',' or '}'") }
+                if try scanner.finishMember() { continue }
                 break
             }
         }

@@ -114,6 +114,18 @@ struct JSONScanner {
 
     /// Consumes `byte` (after optional whitespace) or throws.
     @inline(__always)
+    /// After an object member: consumes `,` (true: another member follows) or `}` (false).
+    mutating func finishMember() throws(EventRejection) -> Bool {
+        skipWhitespace()
+        guard let next = current, next == UInt8(ascii: ",") || next == UInt8(ascii: "}") else {
+            throw unexpected(expecting: "',' or '}'")
+        }
+        position += 1
+        guard next == UInt8(ascii: ",") else { return false }
+        skipWhitespace()
+        return true
+    }
+
     mutating func expect(_ byte: UInt8, _ what: String) throws(EventRejection) {
         skipWhitespace()
         guard position < count, base[position] == byte else { throw unexpected(expecting: what) }
