@@ -39,7 +39,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var submittedLine: Int64 = 0
     private var events: [AuditEvent] = []
     private var rejected: [QuarantinedLine] = []
-    private var linesInRead: Int64 = 0
 
     private var inFlightEvents = 0
     private var readsPaused = false
@@ -181,7 +180,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func lineTooLong() {
         lineNumber += 1
-        counters.linesReceived.wrappingAdd(1, ordering: .relaxed)
         let rejection = EventRejection(
             .lineTooLong, "line longer than \(configuration.limits.maxLineBytes) bytes")
         let excerpt = discardedExcerpt
@@ -195,7 +193,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         if mode == .awaitingFirstLine && !handleFirstLine(line) { return }
         lineNumber += 1
-        counters.linesReceived.wrappingAdd(1, ordering: .relaxed)
         switch decoder.decode(line) {
         case .success(var event):
             if let allowed = configuration.serviceBindings[event.service], !allowed.contains(peer.uid) {
@@ -250,6 +247,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard lineNumber > submittedLine, let reference else { return }
         let batch = IngestBatch(connection: reference, events: events, rejected: rejected, lastLine: lineNumber)
         inFlightEvents += events.count + 1
+        counters.linesReceived.wrappingAdd(lineNumber - submittedLine, ordering: .relaxed)
         events = []
         rejected = []
         submittedLine = lineNumber
