@@ -42,12 +42,14 @@ let package = Package(
         ),
         // Traffic generator and the acknowledged-mode client used by send, loadgen and bench.
         .target(name: "JWTAuditLoad", dependencies: ["JWTAuditModel"]),
+        // Retention policy: the retention.json contract, its checks and framework minimums.
+        .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
         // Test support: temporary folders, a daemon harness, event builders.
         .target(name: "JWTAuditTesting", dependencies: ["JWTAuditModel", "JWTAuditLoad"]),
         .executableTarget(
             name: "jwtaudit",
             dependencies: [
-                "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad",
+                "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
         .testTarget(name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(
             name: "JWTAuditEndToEndTests",
             dependencies: ["jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel"]
