@@ -87,11 +87,6 @@ public enum BlockCodec {
     /// - Precondition: at most ``maxEventCount`` events, and a payload under ``maxPayloadBytes``
     ///   (about 250 KiB of text per event).
     public static func encode(_ events: [AuditEvent], level: Int32 = 6) -> [UInt8] {
-        encode(events[...], level: level)
-    }
-
-    /// Encodes a slice of events into one block without copying them.
-    public static func encode(_ events: ArraySlice<AuditEvent>, level: Int32 = 6) -> [UInt8] {
         precondition(events.count <= maxEventCount, "too many events for one block")
         let parts = events.withUnsafeBufferPointer { buffer in
             var encoder = BlockEncoder(events: buffer)

@@ -54,11 +54,6 @@ public struct BlockKeyFilter: Sendable, Hashable {
     /// Keys are deduplicated before sizing, so the filter takes about `bitsPerKey` bits per
     /// distinct key.
     public init(events: [AuditEvent], bitsPerKey: Int = 8) {
-        self.init(events: events[...], bitsPerKey: bitsPerKey)
-    }
-
-    /// Builds a filter over the keys of a slice of events, without copying them.
-    public init(events: ArraySlice<AuditEvent>, bitsPerKey: Int = 8) {
         var hashes = [UInt64]()
         hashes.reserveCapacity(events.count * 5)
         events.withUnsafeBufferPointer { events in

@@ -5,8 +5,8 @@ import JWTAuditStore
 import NIOCore
 
 /// One client connection: splits raw read chunks into lines with `memchr`, decodes them in
-/// place, answers the hello and rejected lines, appends events to the pipeline's queue and marks
-/// each read. Stops reading while too many of its events wait for their commit.
+/// place, answers the hello and rejected lines, and hands events to the pipeline in batches
+/// (one per read). Stops reading while too many of its events wait for their commit.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -37,9 +37,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Event lines seen (1-based numbering of the protocol).
     private var lineNumber: Int64 = 0
     private var submittedLine: Int64 = 0
-    /// Events appended to the pipeline since the last mark, and the position of the last one.
-    private var eventsSinceMark = 0
-    private var lastEventPosition: Int64 = 0
+    private var events: [AuditEvent] = []
     private var rejected: [QuarantinedLine] = []
 
     private var inFlightEvents = 0
@@ -50,7 +48,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var acknowledgedLine: Int64 = 0
     private var writtenAck: Int64 = 0
 
-    /// Events per mark at most; a larger read is marked several times.
+    /// Events per batch at most; a larger read is handed on in several batches.
     private static let maxBatchEvents = 4_096
 
     init(pipeline: IngestPipeline, configuration: CollectorConfiguration, fingerprinter: TokenFingerprinterBox,
@@ -159,7 +157,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 partial.removeAll(keepingCapacity: true)
             }
             start += length + 1
-            if eventsSinceMark >= Self.maxBatchEvents { submit() }
+            if events.count >= Self.maxBatchEvents { submit() }
         }
     }
 
@@ -208,8 +206,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             event.peerGID = peer.gid
             event.peerPID = peer.pid
             event.producer = producer
-            lastEventPosition = pipeline.append(event)
-            eventsSinceMark += 1
+            events.append(event)
         case .failure(let rejection):
             reject(rejection, line: line)
         }
@@ -248,15 +245,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func submit() {
         guard lineNumber > submittedLine, let reference else { return }
-        let mark = IngestMark(
-            connection: reference, lastLine: lineNumber, events: eventsSinceMark, rejected: rejected,
-            lastEventPosition: lastEventPosition)
-        inFlightEvents += eventsSinceMark + 1
+        let batch = IngestBatch(connection: reference, events: events, rejected: rejected, lastLine: lineNumber)
+        inFlightEvents += events.count + 1
         counters.linesReceived.wrappingAdd(lineNumber - submittedLine, ordering: .relaxed)
-        eventsSinceMark = 0
+        events = []
         rejected = []
         submittedLine = lineNumber
-        pipeline.submit(mark)
+        pipeline.submit(batch)
         if inFlightEvents >= configuration.maxInFlightEventsPerConnection { readsPaused = true }
     }
 

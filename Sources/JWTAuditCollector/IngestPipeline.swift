@@ -3,21 +3,16 @@ import JWTAuditModel
 import JWTAuditStore
 import Logging
 
-/// The single writer thread. Connections append decoded events to one shared queue (so a group
-/// commit takes them over without copying any) and then submit a mark for what they read; the
-/// writer drops resent events by `seq`, commits what is queued in one group commit, and
-/// acknowledges every mark whose events are all durable.
+/// The single writer thread: takes batches from all connections, drops resent events by `seq`,
+/// commits everything queued in one group commit, then acknowledges each batch.
 ///
 /// A commit that fails (full disk, I/O error) is retried with backoff and nothing is
 /// acknowledged meanwhile; connections stop being read once their in-flight bound is reached.
 final class IngestPipeline: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queuedEvents: [AuditEvent] = []
-    private var queuedMarks: [IngestMark] = []
-    /// Events ever appended; the writer's committed count catches up with it.
-    private var appendedTotal: Int64 = 0
+    private var queue: [IngestBatch] = []
+    private var queuedEvents = 0
     private var lastCommit = Date.distantPast
-    private var lastSealCheck = Date()
     private var stopping = false
     private var finished = false
 
@@ -27,13 +22,9 @@ final class IngestPipeline: @unchecked Sendable {
     private let counters: CollectorCounters
     private let logger: Logger
     private var thread: Thread?
-    /// Events taken into commits so far (writer thread only).
-    private var committedTotal: Int64 = 0
-    /// Marks whose events are not all committed yet (writer thread only).
-    private var waitingMarks: [IngestMark] = []
 
     /// Most events taken into one group commit.
-    private let maxEventsPerCommit = 32_768
+    private let maxEventsPerCommit = 16_384
     /// A commit with fewer events than this waits until `groupCommitWindow` after the previous
     /// commit for more to arrive: a few milliseconds of ack latency buy far fewer, larger commits
     /// (each commit has a fixed cost: a transaction, an fsync, a block, rollup rows).
@@ -56,20 +47,11 @@ final class IngestPipeline: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues one decoded event; called from the event loops. Returns its position.
-    func append(_ event: AuditEvent) -> Int64 {
+    /// Queues a batch; called from the event loops.
+    func submit(_ batch: IngestBatch) {
         condition.lock()
-        queuedEvents.append(event)
-        appendedTotal += 1
-        let position = appendedTotal
-        condition.unlock()
-        return position
-    }
-
-    /// Queues a connection's mark after its events; called from the event loops.
-    func submit(_ mark: IngestMark) {
-        condition.lock()
-        queuedMarks.append(mark)
+        queue.append(batch)
+        queuedEvents += batch.events.count
         condition.signal()
         condition.unlock()
     }
@@ -87,53 +69,49 @@ final class IngestPipeline: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queuedEvents.isEmpty && queuedMarks.isEmpty && !stopping {
+            while queue.isEmpty && !stopping {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 1)) { break }
             }
             let windowEnd = lastCommit.addingTimeInterval(groupCommitWindow)
-            while !queuedEvents.isEmpty && !stopping && queuedEvents.count < groupCommitMinimum && Date() < windowEnd {
+            while !queue.isEmpty && !stopping && queuedEvents < groupCommitMinimum && Date() < windowEnd {
                 _ = condition.wait(until: windowEnd)
             }
-            var events = takeEvents()
-            waitingMarks.append(contentsOf: queuedMarks)
-            queuedMarks.removeAll(keepingCapacity: true)
-            let done = stopping && events.isEmpty && queuedEvents.isEmpty
+            var taken = takeBatches()
+            let done = stopping && taken.isEmpty
             condition.unlock()
 
-            if !events.isEmpty {
-                lastCommit = Date()
-                commit(&events)
-            }
-            acknowledgeDurableMarks()
             if done {
                 close()
                 return
             }
-            if Date().timeIntervalSince(lastSealCheck) >= 1 {
-                lastSealCheck = Date()
+            if taken.isEmpty {
                 sealIdle()
+            } else {
+                lastCommit = Date()
+                commit(&taken)
             }
         }
     }
 
-    /// Takes queued events up to the commit bound: the whole queue, uncopied, when it fits.
-    /// Called with the lock held.
-    private func takeEvents() -> [AuditEvent] {
-        var taken: [AuditEvent] = []
-        if queuedEvents.count <= maxEventsPerCommit {
-            swap(&taken, &queuedEvents)
-        } else {
-            taken = Array(queuedEvents[..<maxEventsPerCommit])
-            queuedEvents.removeFirst(maxEventsPerCommit)
+    /// Takes queued batches up to the commit bound. Called with the lock held.
+    private func takeBatches() -> [IngestBatch] {
+        var count = 0
+        var index = 0
+        while index < queue.count && (index == 0 || count + queue[index].events.count <= maxEventsPerCommit) {
+            count += queue[index].events.count
+            index += 1
         }
+        let taken = Array(queue[..<index])
+        queue.removeFirst(index)
+        queuedEvents -= count
         return taken
     }
 
-    private func commit(_ taken: inout [AuditEvent]) {
-        let takenCount = Int64(taken.count)
+    private func commit(_ batches: inout [IngestBatch]) {
+        let eventCounts = batches.map(\.events.count)
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
-        let events = admitted(&taken)
+        let events = admitted(&batches)
         var attempt = 0
         while true {
             do {
@@ -148,7 +126,6 @@ final class IngestPipeline: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: min(5, 0.05 * Double(1 << min(attempt, 7))))
             }
         }
-        committedTotal += takenCount
         counters.commits.wrappingAdd(1, ordering: .relaxed)
         counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)
         counters.duplicatesDropped.wrappingAdd(sequences.duplicates - duplicatesBefore, ordering: .relaxed)
@@ -157,35 +134,10 @@ final class IngestPipeline: @unchecked Sendable {
             counters.sequenceGaps.wrappingAdd(newGaps, ordering: .relaxed)
             logger.warning("producers skipped sequence numbers", metadata: ["events.lost": "\(newGaps)"])
         }
-    }
-
-    /// The events that are not resends, in order; the array itself when there are none.
-    private func admitted(_ events: inout [AuditEvent]) -> [AuditEvent] {
-        var kept: [AuditEvent]?
-        for (position, event) in events.enumerated() {
-            if !sequences.admit(event) {
-                if kept == nil { kept = Array(events[..<position]) }
-            } else {
-                kept?.append(event)
-            }
+        for (batch, count) in zip(batches, eventCounts) {
+            batch.connection.acknowledge(batch.lastLine, count)
         }
-        if let kept { return kept }
-        var all: [AuditEvent] = []
-        swap(&all, &events)
-        return all
-    }
-
-    /// Acknowledges every mark whose events are all committed (a connection's marks stay in
-    /// order), and quarantines their rejected lines.
-    private func acknowledgeDurableMarks() {
-        let committed = committedTotal
-        let durable = waitingMarks.filter { $0.lastEventPosition <= committed }
-        guard !durable.isEmpty else { return }
-        for mark in durable {
-            mark.connection.acknowledge(mark.lastLine, mark.events)
-        }
-        let rejected = durable.flatMap(\.rejected)
-        waitingMarks.removeAll { $0.lastEventPosition <= committed }
+        let rejected = batches.flatMap(\.rejected)
         if !rejected.isEmpty {
             do {
                 try quarantine.append(rejected)
@@ -193,6 +145,34 @@ final class IngestPipeline: @unchecked Sendable {
                 logger.error("cannot write the quarantine", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// The events of `batches` that are not resends, in order. Each batch's array is taken over
+    /// rather than copied (the first one becomes the result), so few events are copied.
+    private func admitted(_ batches: inout [IngestBatch]) -> [AuditEvent] {
+        var remaining = batches.reduce(0) { $0 + $1.events.count }
+        var events: [AuditEvent] = []
+        for index in batches.indices {
+            var batch: [AuditEvent] = []
+            swap(&batch, &batches[index].events)
+            remaining -= batch.count
+            var kept: [AuditEvent]?
+            for (position, event) in batch.enumerated() {
+                if !sequences.admit(event) {
+                    if kept == nil { kept = Array(batch[..<position]) }
+                } else {
+                    kept?.append(event)
+                }
+            }
+            let fresh = kept ?? batch
+            if events.isEmpty {
+                events = fresh
+                events.reserveCapacity(events.count + remaining)
+            } else {
+                events.append(contentsOf: fresh)
+            }
+        }
+        return events
     }
 
     private func sealIdle() {

@@ -14,7 +14,7 @@ struct BlockRecord {
     var keys: [UInt8] = []
     var data: [UInt8] = []
 
-    private init(id: Int64, sealed: Bool, events: ArraySlice<AuditEvent>) {
+    private init(id: Int64, sealed: Bool, events: [AuditEvent]) {
         precondition(!events.isEmpty, "a block holds at least one event")
         self.id = id
         self.sealed = sealed
@@ -39,9 +39,14 @@ struct BlockRecord {
     ) -> [BlockRecord] {
         guard !events.isEmpty else { return [] }
         let blockCount = (events.count + configuration.maxBlockEvents - 1) / configuration.maxBlockEvents
-        let size = (events.count + blockCount - 1) / blockCount
-        let chunks: [ArraySlice<AuditEvent>] = stride(from: 0, to: events.count, by: size).map {
-            events[$0..<min($0 + size, events.count)]
+        let chunks: [[AuditEvent]]
+        if blockCount == 1 {
+            chunks = [events]
+        } else {
+            let size = (events.count + blockCount - 1) / blockCount
+            chunks = stride(from: 0, to: events.count, by: size).map {
+                Array(events[$0..<min($0 + size, events.count)])
+            }
         }
         var records = chunks.map { BlockRecord(id: nextID(), sealed: sealed, events: $0) }
         let level = configuration.compressionLevel
