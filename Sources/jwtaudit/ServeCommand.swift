@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Glibc
+import JWTAuditRetention
 import JWTAuditCollector
 import Logging
 import ServiceLifecycle
@@ -17,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Data folder (default ./jwtaudit-data).")
     var data: String?
+
+    @Option(help: "Retention policy (default ./retention.json when it exists). A policy with errors is refused.")
+    var retention: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -40,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "jwtaudit")
+        try checkRetentionPolicy(logger: logger)
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         let collector: CollectorService
         do {
@@ -54,6 +60,34 @@ struct ServeCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+}
+
+extension ServeCommand {
+    /// Refuses to start with a retention policy that has errors (below a named framework's
+    /// minimum, or malformed); its warnings are logged.
+    private func checkRetentionPolicy(logger: Logger) throws {
+        let defaultPath = "retention.json"
+        guard let path = retention ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil) else {
+            logger.notice("no retention policy (no ./retention.json and no --retention): nothing will be deleted")
+            return
+        }
+        let problems: [RetentionProblem]
+        do {
+            problems = try RetentionPolicy.load(path: path).check()
+        } catch {
+            logger.critical("cannot start: the retention policy cannot be read", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+        for problem in problems where problem.severity != .error {
+            logger.warning("retention policy: \(problem)")
+        }
+        let errors = problems.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            for problem in errors { logger.critical("retention policy: \(problem)") }
+            logger.critical("cannot start: the retention policy has errors (jwtaudit retention check \(path))")
+            throw ExitCode(2)
+        }
     }
 }
 
