@@ -190,7 +190,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func handleLine(_ raw: UnsafeRawBufferPointer) {
         var line = raw
         if let last = line.last, last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        // Events start with `{`; only a line that starts with a blank can be blank.
+        if line.first.map({ $0 == 0x20 || $0 == 0x09 }) ?? true, line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            return
+        }
         if mode == .awaitingFirstLine && !handleFirstLine(line) { return }
         lineNumber += 1
         switch decoder.decode(line) {

@@ -53,7 +53,7 @@ public final class EventWriter {
         guard let first = events.first else { return }
         let firstDay = PartitionDay(containing: first.timestamp)
         if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
-            try withPartition(firstDay, now: now) { try write(events, to: $0, now: now) }
+            try withPartition(firstDay, now: now) { try $0.write(events, now: now, configuration: configuration, nextID: allocateID) }
             return
         }
         var remaining = events
@@ -72,7 +72,7 @@ public final class EventWriter {
                     if let sequenced { blocked.insert(sequenced) }
                 }
             }
-            try withPartition(day, now: now) { try write(taken, to: $0, now: now) }
+            try withPartition(day, now: now) { try $0.write(taken, now: now, configuration: configuration, nextID: allocateID) }
             remaining = kept
         }
     }
@@ -100,10 +100,6 @@ public final class EventWriter {
     /// Events written but not yet sealed into full blocks, over all partitions.
     public var unsealedEventCount: Int {
         partitions.values.reduce(0) { $0 + $1.pendingEvents.count }
-    }
-
-    private func write(_ events: [AuditEvent], to partition: PartitionWriter, now: Int64) throws {
-        try partition.write(events, now: now, configuration: configuration, nextID: allocateID)
     }
 
     private func allocateID() -> Int64 {
