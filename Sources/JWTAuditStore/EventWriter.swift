@@ -53,7 +53,9 @@ public final class EventWriter {
         guard let first = events.first else { return }
         let firstDay = PartitionDay(containing: first.timestamp)
         if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
-            try withPartition(firstDay, now: now) { try $0.write(events, now: now, configuration: configuration, nextID: allocateID) }
+            try withPartition(firstDay, now: now) {
+                try $0.write(events, now: now, configuration: configuration, nextID: allocateID)
+            }
             return
         }
         var remaining = events
@@ -72,7 +74,9 @@ public final class EventWriter {
                     if let sequenced { blocked.insert(sequenced) }
                 }
             }
-            try withPartition(day, now: now) { try $0.write(taken, now: now, configuration: configuration, nextID: allocateID) }
+            try withPartition(day, now: now) {
+                try $0.write(taken, now: now, configuration: configuration, nextID: allocateID)
+            }
             remaining = kept
         }
     }

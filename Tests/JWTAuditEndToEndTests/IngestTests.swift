@@ -53,7 +53,9 @@ struct IngestTests {
             try client.send(EventLine.validate(sub: nil, extra: ["\"token\":\"\(token)\""]))
             try client.send(EventLine.validate(sub: "kept", extra: ["\"token\":\"\(token)\""]))
             try client.send("{\"v\":2,\"token\":\"\(token)\"}\n")
-            try client.awaitAck(3)
+            try client.send("{\"v\":1, \"token\" : \"opaque-refresh-secret-42\"}\n")
+            try client.send("{\"v\":1,\"note\":\"\(token)\"}\n")
+            try client.awaitAck(5)
 
             let events = try searchEvents(daemon.dataPath)
             #expect(events.count == 2)
@@ -71,6 +73,8 @@ struct IngestTests {
             let quarantine = try DaemonHarness.run(["quarantine", "--data", daemon.dataPath, "--format", "ndjson"])
             #expect(quarantine.output.contains("unsupported_version"))
             #expect(quarantine.output.contains("[redacted-jwt]"))
+            #expect(quarantine.output.contains("[redacted-token]"))
+            #expect(!quarantine.output.contains("opaque-refresh-secret-42"))
 
             let signature = String(token.split(separator: ".")[2])
             let payload = String(token.split(separator: ".")[1])
