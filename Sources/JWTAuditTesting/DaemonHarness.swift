@@ -105,6 +105,16 @@ public final class DaemonHarness: @unchecked Sendable {
         try RawSocketClient(path: socketPath)
     }
 
+    /// A new client in acknowledged mode as producer `client`: the hello is sent and its answer read.
+    public func connectAcknowledged(client: String) throws -> RawSocketClient {
+        let connection = try connect()
+        try connection.send(RawSocketClient.hello(client: client))
+        guard let reply = try connection.readLine(), reply.hasPrefix("{\"hello\":") else {
+            throw Failure(description: "the daemon did not answer the hello of \(client)")
+        }
+        return connection
+    }
+
     /// The last `count` lines of the daemon's log.
     public func log(tail count: Int) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""

@@ -35,9 +35,7 @@ struct AcknowledgedModeTests {
     @Test("acks only grow and reach the last line of a large send")
     func acksGrow() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "bulk"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "bulk")
             let count = 20_000
             var payload = ""
             for index in 1...count {
@@ -66,9 +64,7 @@ struct AcknowledgedModeTests {
     @Test("a line over the limit is rejected alone with line_too_long; the next line is stored")
     func lineTooLong() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "long"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "long")
             let huge = EventLine.validate(sub: "huge", extra: ["\"user_agent\":\"\(String(repeating: "a", count: 70_000))\""])
             try client.send(huge)
             try client.send(EventLine.validate(sub: "after"))

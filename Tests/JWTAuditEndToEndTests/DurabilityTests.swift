@@ -5,9 +5,7 @@ import Testing
 @Suite("Durability", .serialized)
 struct DurabilityTests {
     private func sendAcknowledged(_ daemon: DaemonHarness, client name: String, range: ClosedRange<Int>) throws {
-        let client = try daemon.connect()
-        try client.send(RawSocketClient.hello(client: name))
-        _ = try client.readLine()
+        let client = try daemon.connectAcknowledged(client: name)
         try client.send(range.map { EventLine.validate(sub: "u\($0 % 50)", jti: "\(name)-\($0)", seq: $0) }.joined())
         try client.awaitAck(range.count, timeout: 60)
     }

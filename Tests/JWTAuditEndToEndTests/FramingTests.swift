@@ -7,9 +7,7 @@ struct FramingTests {
     @Test("lines split across writes, CRLF endings and blank lines: blank lines are not counted")
     func splitLines() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "framing"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "framing")
             let line = EventLine.validate(sub: "split")
             let bytes = Array(line.utf8)
             try client.send(Array(bytes[..<10]))
@@ -30,9 +28,7 @@ struct FramingTests {
     @Test("a last line without a newline still counts when the client closes its side, and is acknowledged")
     func lastLineWithoutNewline() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "eof"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "eof")
             try client.send(EventLine.validate(sub: "first") + EventLine.validate(sub: "last").dropLast())
             client.finishSending()
             try client.awaitAck(2)
@@ -44,9 +40,7 @@ struct FramingTests {
     @Test("a line over the limit split over many writes is rejected without buffering it whole")
     func longLineAcrossWrites() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "long-split"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "long-split")
             try client.send("{\"v\":1,\"user_agent\":\"")
             for _ in 0..<20 { try client.send(String(repeating: "x", count: 16_384)) }
             try client.send("\"}\n" + EventLine.validate(sub: "after-long"))

@@ -23,15 +23,11 @@ struct IngestTests {
     @Test("a resent seq of the same producer is acknowledged but stored once; a gap is counted")
     func sequenceDedup() throws {
         try withDaemon { daemon in
-            let first = try daemon.connect()
-            try first.send(RawSocketClient.hello(client: "billing-7"))
-            _ = try first.readLine()
+            let first = try daemon.connectAcknowledged(client: "billing-7")
             try first.send((1...5).map { (index: Int) in EventLine.validate(sub: "s\(index)", seq: index) }.joined())
             try first.awaitAck(5)
 
-            let second = try daemon.connect()
-            try second.send(RawSocketClient.hello(client: "billing-7"))
-            _ = try second.readLine()
+            let second = try daemon.connectAcknowledged(client: "billing-7")
             try second.send((3...7).map { (index: Int) in EventLine.validate(sub: "s\(index)", seq: index) }.joined())
             let replies = try second.awaitAck(5)
             #expect(!replies.contains { $0.contains("error") })
@@ -47,9 +43,7 @@ struct IngestTests {
         let token = EventLine.token(
             claims: "{\"iss\":\"https://idp.example\",\"sub\":\"from-token\",\"jti\":\"tok-42\",\"exp\":1900000000,\"aud\":[\"api\",\"web\"]}")
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "tokens"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "tokens")
             try client.send(EventLine.validate(sub: nil, extra: ["\"token\":\"\(token)\""]))
             try client.send(EventLine.validate(sub: "kept", extra: ["\"token\":\"\(token)\""]))
             try client.send("{\"v\":2,\"token\":\"\(token)\"}\n")
@@ -117,9 +111,7 @@ struct IngestTests {
         try "{\n  \"service_bindings\": {\"payments\": [\(foreignUID)], \"mine\": [\(getuid())]}\n}\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         try withDaemon(["--config", path]) { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "bound"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "bound")
             try client.send(EventLine.validate(service: "payments") + EventLine.validate(service: "mine"))
             let replies = try client.awaitAck(2)
             let error = try #require(try replies.compactMap { try replyObject($0)["error"] as? [String: Any] }.first)

@@ -30,9 +30,7 @@ struct RetentionStartTests {
     @Test("the shipped retention.json passes the check and the daemon starts with it")
     func shippedPolicyStarts() throws {
         try withDaemon(["--retention", Self.shippedPolicy]) { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "retention"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "retention")
             try client.send(EventLine.validate(sub: "kept"))
             try client.awaitAck(1)
         }

@@ -38,9 +38,7 @@ struct SearchTests {
     @Test("every filter selects exactly the matching events, in event-time order")
     func filters() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "search"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "search")
             try client.send(Self.lines.joined())
             try client.awaitAck(Self.lines.count)
             for (filters, expected) in Self.cases {
@@ -79,9 +77,7 @@ struct SearchTests {
     @Test("stats counts by service, outcome and reason from the rollups")
     func stats() throws {
         try withDaemon { daemon in
-            let client = try daemon.connect()
-            try client.send(RawSocketClient.hello(client: "stats"))
-            _ = try client.readLine()
+            let client = try daemon.connectAcknowledged(client: "stats")
             try client.send(Self.lines.joined())
             try client.awaitAck(Self.lines.count)
             let result = try DaemonHarness.run(["stats", "--data", daemon.dataPath, "--format", "json"])
