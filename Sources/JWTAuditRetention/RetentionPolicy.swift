@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuditModel
 
 /// The retention contract: how long events, alerts and report-export records stay online and are kept,
 /// which compliance frameworks set minimums, which legal holds stop deletion, and when the job runs.

@@ -130,5 +130,10 @@ struct IngestTests {
         #expect(result.status != 0)
         #expect(result.error.contains("jwtaudit.json:3"))
         #expect(result.error.contains("max_line_bytes"))
+
+        try "{\n  \"max_connections\": 10,\n  \"max_connections\": 20\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let repeated = try DaemonHarness.run(["serve", "--config", path, "--data", config.file("data")])
+        #expect(repeated.status != 0)
+        #expect(repeated.error.contains("jwtaudit.json:3: field max_connections: appears twice"))
     }
 }

@@ -1,16 +1,17 @@
 /// A JSON value that remembers the 1-based line it starts on, and, for objects, the line of each key.
 ///
 /// `JSONSerialization` forgets positions and silently accepts duplicate keys; diagnostics about a
-/// policy file must name a line, so the loader reads the text with this small parser instead.
-struct PositionedJSON: Sendable {
+/// configuration or policy file must name a line, so their loaders read the text with this small
+/// parser instead.
+public struct PositionedJSON: Sendable {
     /// One `"key": value` pair of an object, in file order.
-    struct Member: Sendable {
-        var key: String
-        var line: Int
-        var value: PositionedJSON
+    public struct Member: Sendable {
+        public var key: String
+        public var line: Int
+        public var value: PositionedJSON
     }
 
-    enum Value: Sendable {
+    public enum Value: Sendable {
         case object([Member])
         case array([PositionedJSON])
         case string(String)
@@ -21,11 +22,11 @@ struct PositionedJSON: Sendable {
         case null
     }
 
-    var value: Value
-    var line: Int
+    public var value: Value
+    public var line: Int
 
     /// The JSON type name used in messages ("an object", "a string", ...).
-    var typeName: String {
+    public var typeName: String {
         switch value {
         case .object: "an object"
         case .array: "an array"
@@ -37,7 +38,7 @@ struct PositionedJSON: Sendable {
     }
 
     /// Parses a complete JSON text.
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> PositionedJSON {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> PositionedJSON {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -48,9 +49,9 @@ struct PositionedJSON: Sendable {
 }
 
 /// A JSON text that could not be read, with the line where reading stopped.
-struct JSONSyntaxError: Error, Sendable {
-    var line: Int
-    var message: String
+public struct JSONSyntaxError: Error, Sendable {
+    public var line: Int
+    public var message: String
 }
 
 private struct Parser {
