@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // System C libraries, reached through small module maps.
@@ -28,7 +29,9 @@ let package = Package(
         // Block codec (columns, dictionaries, deltas, zlib) and per-block Bloom filters.
         .target(name: "JWTAuditBlocks", dependencies: ["JWTAuditModel", "CZlib"]),
         // SQLite partitions, the single writer, rollups and search.
-        .target(name: "JWTAuditStore", dependencies: ["JWTAuditModel", "JWTAuditBlocks", "CSQLite"]),
+        .target(
+            name: "JWTAuditStore", dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditDetection", "CSQLite"]
+        ),
         // The Unix-socket collector: framing, hello/acks, peer credentials, dedup, quarantine.
         .target(
             name: "JWTAuditCollector",
@@ -42,6 +45,14 @@ let package = Package(
         ),
         // Traffic generator and the acknowledged-mode client used by send, loadgen and bench.
         .target(name: "JWTAuditLoad", dependencies: ["JWTAuditModel"]),
+        // Detection: rules, windows, the refresh-token ledger; batches of events and a clock in,
+        // findings out. No I/O.
+        .target(name: "JWTAuditDetection", dependencies: ["JWTAuditModel"]),
+        // The rules file (YAML): load, merge per-service overrides, check with file:line diagnostics.
+        .target(
+            name: "JWTAuditRules",
+            dependencies: ["JWTAuditDetection", .product(name: "Yams", package: "Yams")]
+        ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
         // Test support: temporary folders, a daemon harness, event builders.
@@ -59,6 +70,8 @@ let package = Package(
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
         .testTarget(name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(name: "JWTAuditDetectionTests", dependencies: ["JWTAuditDetection", "JWTAuditTesting"]),
+        .testTarget(name: "JWTAuditRulesTests", dependencies: ["JWTAuditRules", "JWTAuditDetection"]),
         .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(
             name: "JWTAuditEndToEndTests",

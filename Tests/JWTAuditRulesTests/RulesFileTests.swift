@@ -1,0 +1,4 @@
+import JWTAuditDetection
+import Testing
+
+@testable import JWTAuditRules
