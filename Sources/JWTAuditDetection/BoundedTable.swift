@@ -1,0 +1,61 @@
+/// A dictionary with a maximum key count. Each entry remembers when it was last touched (event
+/// time); when the table is full, entries untouched since before `expiry` go first, then the least
+/// recently touched tenth. Evictions of entries still inside their horizon are counted.
+struct BoundedTable<Value> {
+    private(set) var entries: [Int: Slot] = [:]
+    let capacity: Int
+    /// Live entries evicted because the table was full.
+    private(set) var evictions = 0
+
+    struct Slot {
+        var value: Value
+        var touched: Int64
+
+        @inline(__always)
+        mutating func touch<Result>(at time: Int64, _ body: (inout Value) -> Result) -> Result {
+            if touched < time { touched = time }
+            return body(&value)
+        }
+    }
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+    }
+
+    var count: Int { entries.count }
+
+    subscript(key: Int) -> Value? {
+        entries[key]?.value
+    }
+
+    /// Updates (or creates with `make`) the entry for `key`, marking it touched at `time`.
+    /// `horizon` is the oldest touch time still worth keeping.
+    @inline(__always)
+    mutating func update<Result>(
+        _ key: Int, at time: Int64, horizon: Int64, make: () -> Value, _ body: (inout Value) -> Result
+    ) -> Result {
+        if entries.count >= capacity && entries[key] == nil {
+            makeRoom(horizon: horizon)
+        }
+        return entries[key, default: Slot(value: make(), touched: time)].touch(at: time, body)
+    }
+
+    mutating func remove(_ key: Int) {
+        entries.removeValue(forKey: key)
+    }
+
+    /// Drops entries last touched before `horizon`.
+    mutating func prune(before horizon: Int64) {
+        entries = entries.filter { $0.value.touched >= horizon }
+    }
+
+    private mutating func makeRoom(horizon: Int64) {
+        prune(before: horizon)
+        guard entries.count >= capacity * 9 / 10 else { return }
+        let times = entries.values.map(\.touched).sorted()
+        let cutoff = times[times.count / 10]
+        let before = entries.count
+        entries = entries.filter { $0.value.touched > cutoff }
+        evictions += before - entries.count
+    }
+}

@@ -1,0 +1,16 @@
+/// How much state detection holds, and whether it had to drop live state (runs degraded).
+public struct DetectionStatistics: Sendable, Hashable {
+    /// Keys held by every rule, refresh-ledger entries included.
+    public var keys: Int
+    /// Live keys evicted for lack of room since start.
+    public var evictions: Int
+    /// Entries in the refresh-token ledger.
+    public var ledgerEntries: Int
+    /// Events that arrived later than the lateness bound (they still count in rules without windows).
+    public var lateEvents: Int
+    /// Events looked at since start.
+    public var events: Int
+
+    /// Whether some rule evicted live state: detection may miss what spans the evicted keys.
+    public var degraded: Bool { evictions > 0 }
+}

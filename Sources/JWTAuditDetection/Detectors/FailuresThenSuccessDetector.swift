@@ -1,0 +1,69 @@
+import JWTAuditModel
+
+/// `failures_then_success`: at least `threshold` rejections for one `sub` or `client_ip`, then an
+/// acceptance for it within `window`: a guess that worked. Rejections for `expired` and
+/// `not_yet_valid` do not count: they are the clock noise of every deployment, not guesses.
+final class FailuresThenSuccessDetector: Detector {
+    private var settings: RuleSettings
+    private var bySubject: BoundedTable<EventWindow>
+    private var byAddress: BoundedTable<EventWindow>
+
+    init(rules: RuleSet, limits: DetectionLimits) {
+        settings = rules.settings(.failuresThenSuccess)
+        bySubject = BoundedTable(capacity: limits.maxKeysPerTable)
+        byAddress = BoundedTable(capacity: limits.maxKeysPerTable)
+    }
+
+    func apply(_ rules: RuleSet) { settings = rules.settings(.failuresThenSuccess) }
+    var keyCount: Int { bySubject.count + byAddress.count }
+    var evictions: Int { bySubject.evictions + byAddress.evictions }
+
+    func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
+        guard event.kind == .validate else { return }
+        if event.outcome == .rejected {
+            guard event.reason != .expired && event.reason != .notYetValid else { return }
+            let parameters = settings.parameters(for: event.service)
+            guard parameters.enabled else { return }
+            let horizon = context.horizon(parameters.window)
+            let limit = max(parameters.threshold, context.limits.maxEntriesPerKey)
+            if let sub = event.subject {
+                bySubject.update(KeyHash.of(sub), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
+                    $0.insert(event.timestamp, limit: limit, horizon: horizon)
+                }
+            }
+            if let ip = event.clientIP {
+                byAddress.update(KeyHash.of(ip), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
+                    $0.insert(event.timestamp, limit: limit, horizon: horizon)
+                }
+            }
+        } else if event.outcome == .accepted && (bySubject.count > 0 || byAddress.count > 0) {
+            if let sub = event.subject { check(&bySubject, "sub", sub, event, &context) }
+            if let ip = event.clientIP { check(&byAddress, "client_ip", ip, event, &context) }
+        }
+    }
+
+    private func check(
+        _ table: inout BoundedTable<EventWindow>, _ name: String, _ value: String, _ event: AuditEvent,
+        _ context: inout DetectionContext
+    ) {
+        let key = KeyHash.of(value)
+        guard let failures = table[key] else { return }
+        let parameters = settings.parameters(for: event.service)
+        guard parameters.enabled else { return }
+        let count = failures.count(from: event.timestamp - parameters.window, to: event.timestamp)
+        guard count >= parameters.threshold else { return }
+        table.remove(key)
+        context.findings.report(
+            .failuresThenSuccess, parameters, key: AlertKey(name, value), event: event, count: count + 1,
+            firstSeen: failures.times.first,
+            summary: "\(count) rejections for \(name) \(value), then \(event.service) accepted a token"
+        )
+    }
+
+    func tick(_ context: inout DetectionContext) {
+        guard context.pruning else { return }
+        let horizon = context.horizon(settings.services.values.reduce(settings.base.window) { max($0, $1.window) })
+        bySubject.prune(before: horizon)
+        byAddress.prune(before: horizon)
+    }
+}

@@ -1,0 +1,77 @@
+import JWTAuditModel
+
+/// A built-in threshold rule: events that match, counted (or their distinct values counted) per
+/// key over the rule's window. A rule with several groupings (`client_ip` or `sub`) counts each
+/// on its own.
+final class WindowedDetector: Detector {
+    typealias Field = (AuditEvent) -> String?
+
+    let rule: BuiltInRule
+    private var settings: RuleSettings
+    private let matches: (AuditEvent) -> Bool
+    private let groups: [(name: String, field: Field)]
+    private let distinct: (name: String, field: Field)?
+    private var counters: [ThresholdCounter]
+
+    init(
+        _ rule: BuiltInRule, rules: RuleSet, limits: DetectionLimits, groups: [(name: String, field: Field)],
+        distinct: (name: String, field: Field)? = nil, matches: @escaping (AuditEvent) -> Bool
+    ) {
+        self.rule = rule
+        settings = rules.settings(rule)
+        self.matches = matches
+        self.groups = groups
+        self.distinct = distinct
+        counters = groups.map { _ in ThresholdCounter(capacity: limits.maxKeysPerTable) }
+    }
+
+    func apply(_ rules: RuleSet) { settings = rules.settings(rule) }
+
+    var keyCount: Int { counters.reduce(0) { $0 + $1.table.count } }
+    var evictions: Int { counters.reduce(0) { $0 + $1.table.evictions } }
+
+    func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
+        guard matches(event) else { return }
+        let parameters = settings.parameters(for: event.service)
+        guard parameters.enabled else { return }
+        var distinctHash: Int?
+        if let distinct {
+            guard let value = distinct.field(event) else { return }
+            distinctHash = KeyHash.of(value)
+        }
+        for (position, group) in groups.enumerated() {
+            guard let value = group.field(event) else { continue }
+            let count = counters[position].add(
+                key: KeyHash.of(value), time: event.timestamp, value: distinctHash,
+                threshold: parameters.threshold, window: parameters.window, context: context
+            )
+            guard count > 0 else { continue }
+            context.findings.report(
+                rule, parameters, key: AlertKey(group.name, value), event: event, count: count,
+                summary: self.summary(group.name, value, parameters)
+            )
+        }
+    }
+
+    func tick(_ context: inout DetectionContext) {
+        guard context.pruning else { return }
+        let window = settings.services.values.reduce(settings.base.window) { max($0, $1.window) }
+        for index in counters.indices { counters[index].prune(window: window, context: context) }
+    }
+
+    private func summary(_ name: String, _ value: String, _ parameters: RuleParameters) -> String {
+        let counted = distinct.map { "distinct \($0.name) values in" } ?? "events in"
+        return "\(rule.id): \(name) \(value) reached \(parameters.threshold) \(counted) "
+            + "\(Duration.describe(parameters.window))"
+    }
+}
+
+extension Duration {
+    /// `90s`, `5m`, `2h`: microseconds as a short human duration.
+    static func describe(_ micros: Int64) -> String {
+        let seconds = micros / 1_000_000
+        if seconds % 3600 == 0 && seconds >= 3600 { return "\(seconds / 3600)h" }
+        if seconds % 60 == 0 && seconds >= 60 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+}
