@@ -1,6 +1,6 @@
 /// A dictionary with a maximum key count. Each entry remembers when it was last touched (event
 /// time); when the table is full, entries untouched since before `expiry` go first, then the least
-/// recently touched tenth. Evictions of entries still inside their horizon are counted.
+/// recently touched quarter. Evictions of entries still inside their horizon are counted.
 struct BoundedTable<Value> {
     private(set) var entries: [Int: Slot] = [:]
     let capacity: Int
@@ -49,13 +49,27 @@ struct BoundedTable<Value> {
         entries = entries.filter { $0.value.touched >= horizon }
     }
 
+    /// Frees about a quarter of the table in one pass: everything older than `horizon`, then the
+    /// least recently touched, judged by a sample of touch times.
     private mutating func makeRoom(horizon: Int64) {
-        prune(before: horizon)
-        guard entries.count >= capacity * 9 / 10 else { return }
-        let times = entries.values.map(\.touched).sorted()
-        let cutoff = times[times.count / 10]
-        let before = entries.count
-        entries = entries.filter { $0.value.touched > cutoff }
-        evictions += before - entries.count
+        let step = max(entries.count / 512, 1)
+        var sample: [Int64] = []
+        sample.reserveCapacity(entries.count / step + 1)
+        var position = 0
+        for slot in entries.values {
+            if position % step == 0 { sample.append(slot.touched) }
+            position += 1
+        }
+        sample.sort()
+        let cutoff = max(sample[sample.count / 4], horizon)
+        var evicted = 0
+        entries = entries.filter { _, slot in
+            guard slot.touched > cutoff else {
+                if slot.touched >= horizon { evicted += 1 }
+                return false
+            }
+            return true
+        }
+        evictions += evicted
     }
 }

@@ -110,7 +110,7 @@ public final class DetectionEngine {
             findings: FindingCollector(samplesPerFinding: limits.samplesPerFinding), watermark: watermark,
             now: self.now, lateness: rules.lateness, limits: limits
         )
-        if self.now != .min && self.now &- lastPrune >= Self.pruneInterval {
+        if self.now != .min && (lastPrune == .min || self.now &- lastPrune >= Self.pruneInterval) {
             context.pruning = true
             lastPrune = self.now
         }
