@@ -53,6 +53,13 @@ let package = Package(
             name: "JWTAuditRules",
             dependencies: ["JWTAuditDetection", .product(name: "Yams", package: "Yams")]
         ),
+        // Live detection in the daemon: committed batches to the engine, alerts to the store and outputs.
+        .target(
+            name: "JWTAuditAlerting",
+            dependencies: [
+                "JWTAuditDetection", "JWTAuditStore", "JWTAuditModel", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
         // Test support: temporary folders, a daemon harness, event builders.

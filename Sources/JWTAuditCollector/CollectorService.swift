@@ -22,7 +22,9 @@ public final class CollectorService: Service, @unchecked Sendable {
 
     /// Opens the store (creating it on first start) and checks the socket path; listening starts
     /// in ``run()``.
-    public init(configuration: CollectorConfiguration, logger: Logger) throws {
+    /// `onCommit` sees every committed group of events after it was acknowledged, on the writer
+    /// thread: detection hangs off it, and blocking in it slows ingest (backpressure, not loss).
+    public init(configuration: CollectorConfiguration, logger: Logger, onCommit: CommitObserver? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         directory = DataDirectory(root: configuration.dataPath)
@@ -31,7 +33,7 @@ public final class CollectorService: Service, @unchecked Sendable {
         fingerprinter = TokenFingerprinter(secret: try StoreSecret.tokenFingerprintKey(in: directory))
         let writer = try EventWriter(directory: directory, configuration: configuration.store)
         let quarantine = try QuarantineStore(directory: directory, capacity: configuration.quarantineCapacity)
-        pipeline = try IngestPipeline(writer: writer, quarantine: quarantine, counters: counters, logger: logger)
+        pipeline = try IngestPipeline(writer: writer, quarantine: quarantine, counters: counters, logger: logger, onCommit: onCommit)
         try SocketPathGuard.prepare(configuration.socketPath)
     }
 

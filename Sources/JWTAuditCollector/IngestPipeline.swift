@@ -21,6 +21,7 @@ final class IngestPipeline: @unchecked Sendable {
     private var sequences: ProducerSequences
     private let counters: CollectorCounters
     private let logger: Logger
+    private let onCommit: CommitObserver?
     private var thread: Thread?
 
     /// Most events taken into one group commit.
@@ -31,8 +32,12 @@ final class IngestPipeline: @unchecked Sendable {
     private let groupCommitMinimum = 2_048
     private let groupCommitWindow: TimeInterval = 0.005
 
-    init(writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger) throws {
+    init(
+        writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger,
+        onCommit: CommitObserver?
+    ) throws {
         self.writer = writer
+        self.onCommit = onCommit
         self.quarantine = quarantine
         self.counters = counters
         self.logger = logger
@@ -130,6 +135,7 @@ final class IngestPipeline: @unchecked Sendable {
         counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)
         counters.duplicatesDropped.wrappingAdd(sequences.duplicates - duplicatesBefore, ordering: .relaxed)
         let newGaps = sequences.gaps - gapsBefore
+        let producerGaps = newGaps > 0 ? sequences.takeGaps() : [:]
         if newGaps > 0 {
             counters.sequenceGaps.wrappingAdd(newGaps, ordering: .relaxed)
             logger.warning("producers skipped sequence numbers", metadata: ["events.lost": "\(newGaps)"])
@@ -137,6 +143,7 @@ final class IngestPipeline: @unchecked Sendable {
         for (batch, count) in zip(batches, eventCounts) {
             batch.connection.acknowledge(batch.lastLine, count)
         }
+        onCommit?(CommittedEvents(events: events, sequenceGaps: producerGaps))
         let rejected = batches.flatMap(\.rejected)
         if !rejected.isEmpty {
             do {

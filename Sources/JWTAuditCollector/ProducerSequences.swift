@@ -9,6 +9,8 @@ struct ProducerSequences {
     private(set) var duplicates: Int64 = 0
     /// Sequence numbers skipped by producers since start.
     private(set) var gaps: Int64 = 0
+    /// Skipped numbers per producer since the last ``takeGaps()``.
+    private var recentGaps: [String: Int64] = [:]
 
     init(stored: [String: Int64]) {
         highest = stored
@@ -25,10 +27,18 @@ struct ProducerSequences {
             }
             if seq > high + 1 {
                 let (missing, overflow) = seq.subtractingReportingOverflow(high)
-                gaps += overflow ? Int64.max / 2 : missing - 1
+                let lost = overflow ? Int64.max / 2 : missing - 1
+                gaps += lost
+                recentGaps[producer, default: 0] += lost
             }
         }
         highest[producer] = seq
         return true
+    }
+
+    /// Numbers skipped per producer since the last call.
+    mutating func takeGaps() -> [String: Int64] {
+        defer { recentGaps = [:] }
+        return recentGaps
     }
 }

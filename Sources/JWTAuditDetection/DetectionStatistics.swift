@@ -11,6 +11,14 @@ public struct DetectionStatistics: Sendable, Hashable {
     /// Events looked at since start.
     public var events: Int
 
+    public init(keys: Int = 0, evictions: Int = 0, ledgerEntries: Int = 0, lateEvents: Int = 0, events: Int = 0) {
+        self.keys = keys
+        self.evictions = evictions
+        self.ledgerEntries = ledgerEntries
+        self.lateEvents = lateEvents
+        self.events = events
+    }
+
     /// Whether some rule evicted live state: detection may miss what spans the evicted keys.
     public var degraded: Bool { evictions > 0 }
 }
