@@ -57,7 +57,10 @@ let package = Package(
         .target(
             name: "JWTAuditAlerting",
             dependencies: [
-                "JWTAuditDetection", "JWTAuditStore", "JWTAuditModel", .product(name: "Logging", package: "swift-log"),
+                "JWTAuditDetection", "JWTAuditStore", "JWTAuditModel", "JWTAuditLoad",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
@@ -68,6 +71,7 @@ let package = Package(
             name: "jwtaudit",
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
+                "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

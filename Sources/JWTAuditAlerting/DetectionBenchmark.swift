@@ -1,0 +1,87 @@
+import Foundation
+import JWTAuditDetection
+import JWTAuditLoad
+import JWTAuditModel
+
+/// `jwtaudit bench detect`: the engine alone on the load generator's events, decoded beforehand,
+/// in batches like the daemon's commits. Measures CPU per event, state held, and peak memory.
+public enum DetectionBenchmark {
+    public struct Configuration: Sendable {
+        public var traffic = TrafficConfiguration()
+        public var rules = RuleSet.defaults
+        public var limits = DetectionLimits()
+        /// Events per `process` call (the daemon's group commits hold up to 16,384).
+        public var batch = 8_192
+        /// Replace each event's `jti` with a unique one (stresses token_replay's table).
+        public var uniqueTokenIDs = false
+
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        public var events: Int
+        public var seconds: Double
+        public var findingsByRule: [String: Int]
+        public var findingsAtLeastMedium: Int
+        public var statistics: DetectionStatistics
+        public var peakResidentBytes: Int?
+        public var decodeSeconds: Double
+
+        public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
+        public var microsPerEvent: Double { seconds * 1e6 / Double(max(events, 1)) }
+    }
+
+    public static func run(_ configuration: Configuration, progress: (String) -> Void) -> Result {
+        progress("generating \(configuration.traffic.events) events")
+        let load = GeneratedLoad.generate(configuration.traffic)
+        let decodeStart = Date()
+        let decoder = EventDecoder(fingerprinter: nil)
+        var events: [AuditEvent] = []
+        events.reserveCapacity(load.eventCount)
+        for stream in load.streams {
+            stream.bytes.withUnsafeBytes { bytes in
+                var start = 0
+                for end in stream.lineEnds {
+                    if case .success(var event) = decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+                        event.receivedAt = event.timestamp
+                        if configuration.uniqueTokenIDs { event.tokenID = "u\(events.count)" }
+                        events.append(event)
+                    }
+                    start = end + 1
+                }
+            }
+        }
+        events.sort { $0.receivedAt < $1.receivedAt }
+        let decodeSeconds = Date().timeIntervalSince(decodeStart)
+        progress("running the rules over \(events.count) events in batches of \(configuration.batch)")
+        let engine = DetectionEngine(rules: configuration.rules, limits: configuration.limits)
+        var byRule: [String: Int] = [:]
+        var severe = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var index = 0
+        while index < events.count {
+            let end = min(index + configuration.batch, events.count)
+            let batch = Array(events[index..<end])
+            for finding in engine.process(batch, now: batch.last!.receivedAt) {
+                byRule[finding.rule, default: 0] += 1
+                if finding.severity >= .medium { severe += 1 }
+            }
+            _ = engine.takeLedgerChanges()
+            index = end
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Result(
+            events: events.count, seconds: seconds, findingsByRule: byRule, findingsAtLeastMedium: severe,
+            statistics: engine.statistics, peakResidentBytes: peakResidentBytes(), decodeSeconds: decodeSeconds
+        )
+    }
+
+    /// This process's `VmHWM`.
+    static func peakResidentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+    }
+}
