@@ -55,6 +55,7 @@ public final class DetectionEngine {
             } else if event.timestamp < context.watermark &- rules.lateness {
                 lateEvents += 1
             }
+            context.begin()
             for detector in builtIn { detector.observe(event, &context) }
             for detector in custom { detector.observe(event, &context) }
         }
@@ -127,39 +128,38 @@ public final class DetectionEngine {
     private static func builtInDetectors(_ rules: RuleSet, _ ledger: RefreshTokenLedger, _ limits: DetectionLimits)
         -> [Detector]
     {
-        let clientIP: (name: String, field: WindowedDetector.Field) = ("client_ip", { $0.clientIP })
         return [
             AlgNoneDetector(rules: rules),
             AlgConfusionDetector(rules: rules, limits: limits),
-            WindowedDetector(.bruteForceSignature, rules: rules, limits: limits, groups: [clientIP]) {
+            WindowedDetector(.bruteForceSignature, rules: rules, limits: limits, groups: [.clientIP]) {
                 $0.reason == .badSignature
             },
             WindowedDetector(
-                .tokenSpray, rules: rules, limits: limits, groups: [clientIP], distinct: ("sub", { $0.subject })
+                .tokenSpray, rules: rules, limits: limits, groups: [.clientIP], distinct: .sub
             ) {
                 $0.outcome == .rejected && $0.reason != .expired && $0.reason != .notYetValid
             },
             FailureRateSpikeDetector(rules: rules, limits: limits),
             RefreshReuseDetector(rules: rules, ledger: ledger),
             WindowedDetector(
-                .tokenReplay, rules: rules, limits: limits, groups: [("jti", { $0.tokenID })],
-                distinct: ("client_ip", { $0.clientIP })
+                .tokenReplay, rules: rules, limits: limits, groups: [.tokenID], distinct: .clientIP
             ) {
                 $0.kind == .validate && $0.tokenType == .access && $0.tokenID != nil
             },
             WindowedDetector(
-                .keyProbe, rules: rules, limits: limits, groups: [clientIP], distinct: ("kid", { $0.keyID })
+                .keyProbe, rules: rules, limits: limits, groups: [.clientIP],
+                distinct: .kid
             ) {
                 $0.reason == .keyUnknown
             },
             WindowedDetector(
-                .tokenSubstitution, rules: rules, limits: limits, groups: [clientIP, ("sub", { $0.subject })]
+                .tokenSubstitution, rules: rules, limits: limits, groups: [.clientIP, .subject]
             ) {
                 $0.reason == .audienceMismatch || $0.reason == .issuerMismatch
             },
             ValidatorMisconfigDetector(rules: rules),
             WindowedDetector(
-                .expiredTokenStorm, rules: rules, limits: limits, groups: [("client_id", { $0.clientID }), clientIP]
+                .expiredTokenStorm, rules: rules, limits: limits, groups: [.clientID, .clientIP]
             ) {
                 $0.reason == .expired
             },

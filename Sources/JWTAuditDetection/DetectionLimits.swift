@@ -6,9 +6,6 @@
 public struct DetectionLimits: Sendable, Hashable {
     /// Keys per table. Default 262,144.
     public var maxKeysPerTable = 262_144
-    /// Timestamps kept per key of a threshold window (at least the rule's threshold is always kept).
-    /// Default 256.
-    public var maxEntriesPerKey = 256
     /// Refresh tokens, revoked access tokens and revocations the ledger holds. Default 1,048,576.
     public var maxLedgerEntries = 1_048_576
     /// Sample event references per finding. Default 3.

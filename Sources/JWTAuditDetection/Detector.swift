@@ -31,8 +31,63 @@ struct DetectionContext {
     let limits: DetectionLimits
     /// Whether this tick should also drop stale state (about every 10 s, not on every batch).
     var pruning = false
+    /// Hashes of the current event's key fields, computed once for all rules.
+    var hashes = (clientIP: 0, subject: 0, tokenID: 0, clientID: 0)
+    var hashed: UInt8 = 0
+
+    /// Starts a new event: forgets the previous event's hashes.
+    @inline(__always)
+    mutating func begin() { hashed = 0 }
+
+    /// The hash of `field` of the current event (`client_ip`, `sub`, `jti` or `client_id`).
+    @inline(__always)
+    mutating func hash(_ field: KeyField, _ value: String) -> Int {
+        let bit = UInt8(1) << field.rawValue
+        if hashed & bit != 0 {
+            switch field {
+            case .clientIP: return hashes.clientIP
+            case .subject: return hashes.subject
+            case .tokenID: return hashes.tokenID
+            case .clientID: return hashes.clientID
+            }
+        }
+        let hash = KeyHash.of(value)
+        hashed |= bit
+        switch field {
+        case .clientIP: hashes.clientIP = hash
+        case .subject: hashes.subject = hash
+        case .tokenID: hashes.tokenID = hash
+        case .clientID: hashes.clientID = hash
+        }
+        return hash
+    }
 
     /// The oldest event time a window of `window` still needs.
     @inline(__always)
     func horizon(_ window: Int64) -> Int64 { watermark &- window &- lateness }
+}
+
+/// Event fields many rules key by, whose hashes the context computes once per event.
+enum KeyField: UInt8 {
+    case clientIP, subject, tokenID, clientID
+
+    /// The wire name, used in alert keys.
+    var name: String {
+        switch self {
+        case .clientIP: "client_ip"
+        case .subject: "sub"
+        case .tokenID: "jti"
+        case .clientID: "client_id"
+        }
+    }
+
+    @inline(__always)
+    func value(in event: AuditEvent) -> String? {
+        switch self {
+        case .clientIP: event.clientIP
+        case .subject: event.subject
+        case .tokenID: event.tokenID
+        case .clientID: event.clientID
+        }
+    }
 }

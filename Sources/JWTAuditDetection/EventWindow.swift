@@ -1,80 +1,68 @@
-/// The recent events of one key in a sliding window: their event times (kept sorted, so late
-/// events land in place) and, for distinct counts, a hash of the counted value.
+/// The recent events of one key, as much as a threshold needs and no more.
+///
+/// Counting: the newest `limit` event times, sorted (late events land in place). A key has reached a
+/// threshold of `limit` events in a window exactly when the oldest of them lies inside it.
+/// Distinct counting: up to `limit` distinct value hashes, each with the newest time it was seen.
 struct EventWindow {
     private(set) var times: [Int64] = []
     private var values: [Int] = []
-    /// Whether the key is above its threshold: the first event over it reports the whole window,
-    /// later ones add one each.
+    /// The newest event time seen for this key.
+    private(set) var newest = Int64.min
+    /// Whether the key is above its threshold: the first event over it reports the window, later
+    /// ones add one each.
     var firing = false
 
-    /// Adds an event at `time` (with `value`'s hash for distinct counts), keeping at most `limit`
-    /// newest entries and none older than `horizon`.
+    /// Adds an event at `time`, keeping the newest `limit` times.
     @inline(__always)
-    mutating func insert(_ time: Int64, value: Int = 0, limit: Int, horizon: Int64) {
+    mutating func insert(_ time: Int64, limit: Int) {
+        if time > newest { newest = time }
+        if times.count >= limit {
+            guard time > times[0] else { return }  // older than everything kept: cannot matter
+            times.removeFirst(times.count - limit + 1)
+        }
         var index = times.count
         while index > 0 && times[index - 1] > time { index -= 1 }
         times.insert(time, at: index)
-        values.insert(value, at: index)
-        var drop = 0
-        while drop < times.count && times[drop] < horizon { drop += 1 }
-        drop = max(drop, times.count - limit)
-        if drop > 0 {
-            times.removeFirst(drop)
-            values.removeFirst(drop)
-        }
     }
 
-    /// The window's end: the newest event time.
-    var newest: Int64 { times.last ?? .min }
+    /// Adds an event at `time` whose counted field hashes to `value`, keeping at most `limit`
+    /// distinct values (the most recently seen).
+    @inline(__always)
+    mutating func insert(distinct value: Int, at time: Int64, limit: Int) {
+        if time > newest { newest = time }
+        if let index = values.firstIndex(of: value) {
+            if times[index] < time { times[index] = time }
+            return
+        }
+        if values.count < limit {
+            values.append(value)
+            times.append(time)
+            return
+        }
+        var oldest = 0
+        for index in times.indices where times[index] < times[oldest] { oldest = index }
+        guard times[oldest] < time else { return }
+        values[oldest] = value
+        times[oldest] = time
+    }
 
-    /// Events in the `window` ending at the newest event.
+    /// Events (counting mode) or distinct values (distinct mode) seen in the `window` ending at
+    /// the newest event.
+    @inline(__always)
     func count(window: Int64) -> Int {
-        guard let end = times.last else { return 0 }
-        let start = end - window
-        var count = 0
-        for time in times.reversed() {
-            guard time >= start else { break }
-            count += 1
-        }
-        return count
+        count(from: newest &- window, to: newest)
     }
 
-    /// Events at or after `start` and not after `end`.
+    /// Entries with a time in `start...end`.
     func count(from start: Int64, to end: Int64) -> Int {
         var count = 0
-        for time in times.reversed() where time <= end {
-            guard time >= start else { break }
-            count += 1
-        }
+        for time in times where time >= start && time <= end { count += 1 }
         return count
     }
 
-    /// Distinct values among the events in the `window` ending at the newest event.
-    func distinctCount(window: Int64) -> Int {
-        guard let end = times.last else { return 0 }
-        let start = end - window
-        var seen = Set<Int>()
-        for index in times.indices.reversed() {
-            guard times[index] >= start else { break }
-            seen.insert(values[index])
-        }
-        return seen.count
-    }
+    /// The oldest time kept.
+    var oldest: Int64? { values.isEmpty ? times.first : times.min() }
 
-    /// Whether `value` occurs in the `window` ending at the newest event.
-    func contains(value: Int, window: Int64) -> Bool {
-        guard let end = times.last else { return false }
-        for index in times.indices.reversed() {
-            guard times[index] >= end - window else { break }
-            if values[index] == value { return true }
-        }
-        return false
-    }
-
-    /// Forgets everything (after a sequence completed, for instance).
-    mutating func clear() {
-        times.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        firing = false
-    }
+    /// Whether nothing kept is at or after `horizon`.
+    func isStale(before horizon: Int64) -> Bool { newest < horizon }
 }

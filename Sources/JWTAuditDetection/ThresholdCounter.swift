@@ -1,6 +1,6 @@
 /// Counts events (or distinct values) per key in a sliding event-time window and says how many
-/// events to report: the whole window when a key first reaches its threshold, one for each event
-/// while it stays there.
+/// events to report: the threshold when a key first reaches it, one for each event while it stays
+/// there.
 struct ThresholdCounter {
     private(set) var table: BoundedTable<EventWindow>
 
@@ -15,17 +15,22 @@ struct ThresholdCounter {
         key: Int, time: Int64, value: Int? = nil, threshold: Int, window: Int64, context: DetectionContext
     ) -> Int {
         let horizon = context.horizon(window)
-        let limit = max(threshold, context.limits.maxEntriesPerKey)
+        guard time >= horizon else { return 0 }  // later than the lateness bound allows
+        let limit = max(threshold, 1)
         return table.update(key, at: time, horizon: horizon, make: { EventWindow() }) { state in
-            state.insert(time, value: value ?? 0, limit: limit, horizon: horizon)
-            let reached = value == nil ? state.count(window: window) : state.distinctCount(window: window)
+            if let value {
+                state.insert(distinct: value, at: time, limit: limit)
+            } else {
+                state.insert(time, limit: limit)
+            }
+            let reached = state.count(window: window)
             guard reached >= threshold else {
                 state.firing = false
                 return 0
             }
             if state.firing { return 1 }
             state.firing = true
-            return value == nil ? reached : state.count(window: window)
+            return reached
         }
     }
 

@@ -37,7 +37,8 @@ extension BenchCommand {
             let statistics = result.statistics
             var lines = [
                 "events              \(result.events)",
-                String(format: "throughput          %.0f events/s (%.2f µs per event, one core)", result.eventsPerSecond, result.microsPerEvent),
+                String(format: "CPU per event       %.2f µs (one thread)", result.cpuMicrosPerEvent),
+                String(format: "throughput          %.0f events/s (wall clock)", result.eventsPerSecond),
                 "state               \(statistics.keys) keys, \(statistics.ledgerEntries) ledger entries, \(statistics.evictions) evictions\(statistics.degraded ? " (degraded)" : "")",
                 "late events         \(statistics.lateEvents)",
                 "peak RSS            " + (result.peakResidentBytes.map { String(format: "%.1f MiB (whole process, events held in memory included)", Double($0) / 1_048_576) } ?? "unknown"),

@@ -22,31 +22,35 @@ final class FailuresThenSuccessDetector: Detector {
         guard event.kind == .validate else { return }
         if event.outcome == .rejected {
             guard event.reason != .expired && event.reason != .notYetValid else { return }
-            let parameters = settings.parameters(for: event.service)
-            guard parameters.enabled else { return }
-            let horizon = context.horizon(parameters.window)
-            let limit = max(parameters.threshold, context.limits.maxEntriesPerKey)
+            let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+            guard enabled else { return }
+            let horizon = context.horizon(window)
+            guard event.timestamp >= horizon else { return }
+            let limit = max(threshold, 1)
             if let sub = event.subject {
-                bySubject.update(KeyHash.of(sub), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
-                    $0.insert(event.timestamp, limit: limit, horizon: horizon)
+                bySubject.update(context.hash(.subject, sub), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
+                    $0.insert(event.timestamp, limit: limit)
                 }
             }
             if let ip = event.clientIP {
-                byAddress.update(KeyHash.of(ip), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
-                    $0.insert(event.timestamp, limit: limit, horizon: horizon)
+                byAddress.update(context.hash(.clientIP, ip), at: event.timestamp, horizon: horizon, make: { EventWindow() }) {
+                    $0.insert(event.timestamp, limit: limit)
                 }
             }
         } else if event.outcome == .accepted && (bySubject.count > 0 || byAddress.count > 0) {
-            if let sub = event.subject { check(&bySubject, "sub", sub, event, &context) }
-            if let ip = event.clientIP { check(&byAddress, "client_ip", ip, event, &context) }
+            if let sub = event.subject, bySubject.count > 0 {
+                check(&bySubject, "sub", sub, context.hash(.subject, sub), event, &context)
+            }
+            if let ip = event.clientIP, byAddress.count > 0 {
+                check(&byAddress, "client_ip", ip, context.hash(.clientIP, ip), event, &context)
+            }
         }
     }
 
     private func check(
-        _ table: inout BoundedTable<EventWindow>, _ name: String, _ value: String, _ event: AuditEvent,
+        _ table: inout BoundedTable<EventWindow>, _ name: String, _ value: String, _ key: Int, _ event: AuditEvent,
         _ context: inout DetectionContext
     ) {
-        let key = KeyHash.of(value)
         guard let failures = table[key] else { return }
         let parameters = settings.parameters(for: event.service)
         guard parameters.enabled else { return }
@@ -55,7 +59,7 @@ final class FailuresThenSuccessDetector: Detector {
         table.remove(key)
         context.findings.report(
             .failuresThenSuccess, parameters, key: AlertKey(name, value), event: event, count: count + 1,
-            firstSeen: failures.times.first,
+            firstSeen: failures.oldest,
             summary: "\(count) rejections for \(name) \(value), then \(event.service) accepted a token"
         )
     }

@@ -4,18 +4,16 @@ import JWTAuditModel
 /// key over the rule's window. A rule with several groupings (`client_ip` or `sub`) counts each
 /// on its own.
 final class WindowedDetector: Detector {
-    typealias Field = (AuditEvent) -> String?
-
     let rule: BuiltInRule
     private var settings: RuleSettings
     private let matches: (AuditEvent) -> Bool
-    private let groups: [(name: String, field: Field)]
-    private let distinct: (name: String, field: Field)?
+    private let groups: [KeyField]
+    private let distinct: EventField?
     private var counters: [ThresholdCounter]
 
     init(
-        _ rule: BuiltInRule, rules: RuleSet, limits: DetectionLimits, groups: [(name: String, field: Field)],
-        distinct: (name: String, field: Field)? = nil, matches: @escaping (AuditEvent) -> Bool
+        _ rule: BuiltInRule, rules: RuleSet, limits: DetectionLimits, groups: [KeyField], distinct: EventField? = nil,
+        matches: @escaping (AuditEvent) -> Bool
     ) {
         self.rule = rule
         settings = rules.settings(rule)
@@ -32,20 +30,25 @@ final class WindowedDetector: Detector {
 
     func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
         guard matches(event) else { return }
-        let parameters = settings.parameters(for: event.service)
-        guard parameters.enabled else { return }
+        let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+        guard enabled else { return }
         var distinctHash: Int?
         if let distinct {
-            guard let value = distinct.field(event) else { return }
-            distinctHash = KeyHash.of(value)
+            guard let value = distinct.value(in: event) else { return }
+            switch distinct {
+            case .clientIP: distinctHash = context.hash(.clientIP, value)
+            case .sub: distinctHash = context.hash(.subject, value)
+            default: distinctHash = KeyHash.of(value)
+            }
         }
         for (position, group) in groups.enumerated() {
-            guard let value = group.field(event) else { continue }
+            guard let value = group.value(in: event) else { continue }
             let count = counters[position].add(
-                key: KeyHash.of(value), time: event.timestamp, value: distinctHash,
-                threshold: parameters.threshold, window: parameters.window, context: context
+                key: context.hash(group, value), time: event.timestamp, value: distinctHash, threshold: threshold,
+                window: window, context: context
             )
             guard count > 0 else { continue }
+            let parameters = settings.parameters(for: event.service)
             context.findings.report(
                 rule, parameters, key: AlertKey(group.name, value), event: event, count: count,
                 summary: self.summary(group.name, value, parameters)
@@ -63,6 +66,16 @@ final class WindowedDetector: Detector {
         let counted = distinct.map { "distinct \($0.name) values in" } ?? "events in"
         return "\(rule.id): \(name) \(value) reached \(parameters.threshold) \(counted) "
             + "\(Duration.describe(parameters.window))"
+    }
+}
+
+extension RuleSettings {
+    /// `enabled`, `threshold` and `window` for `service`, without copying the whole parameters.
+    @inline(__always)
+    func thresholdParameters(for service: String) -> (Bool, Int, Int64) {
+        if services.isEmpty { return (base.enabled, base.threshold, base.window) }
+        let parameters = services[service] ?? base
+        return (parameters.enabled, parameters.threshold, parameters.window)
     }
 }
 

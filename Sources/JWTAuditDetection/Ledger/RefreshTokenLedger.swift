@@ -9,6 +9,9 @@ import JWTAuditModel
 /// (counted in ``evictions``).
 public final class RefreshTokenLedger {
     private var tokens: [String: LedgerToken] = [:]
+    /// Revoked access tokens held in `tokens`: while there are none, accepted access tokens skip
+    /// the lookup.
+    private var revokedAccessCount = 0
     private var revocations: [LedgerRevocation.Scope: [String: LedgerRevocation]] = [.family: [:], .subject: [:]]
     private var changes: [LedgerChange] = []
     private let capacity: Int
@@ -19,7 +22,7 @@ public final class RefreshTokenLedger {
 
     public init(tokens: [LedgerToken] = [], revocations: [LedgerRevocation] = [], capacity: Int = 1_048_576) {
         self.capacity = max(capacity, 16)
-        for token in tokens { self.tokens[token.tokenID] = token }
+        for token in tokens { self.setToken(token.tokenID, token) }
         for revocation in revocations { self.revocations[revocation.scope]![revocation.value] = revocation }
     }
 
@@ -141,7 +144,7 @@ public final class RefreshTokenLedger {
 
     /// Whether an accepted access token `id` had been revoked before `time`.
     func revokedAccess(_ id: String, at time: Int64) -> LedgerToken? {
-        guard let token = tokens[id], token.tokenType == .access, token.state == .revoked, token.changedAt <= time
+        guard revokedAccessCount > 0, let token = tokens[id], token.tokenType == .access, token.state == .revoked, token.changedAt <= time
         else { return nil }
         return token
     }
@@ -170,8 +173,16 @@ public final class RefreshTokenLedger {
 
     private func store(_ token: LedgerToken) {
         if tokens[token.tokenID] == nil && count >= capacity { evictEarliest() }
-        tokens[token.tokenID] = token
+        setToken(token.tokenID, token)
         changes.append(.upsertToken(token))
+    }
+
+    /// Sets or removes a token, keeping ``revokedAccessCount`` right.
+    private func setToken(_ id: String, _ token: LedgerToken?) {
+        let counted = { (token: LedgerToken?) in token.map { $0.tokenType == .access && $0.state == .revoked } ?? false }
+        let before = counted(tokens[id])
+        tokens[id] = token
+        revokedAccessCount += (counted(token) ? 1 : 0) - (before ? 1 : 0)
     }
 
     private func store(_ revocation: LedgerRevocation) {
@@ -182,7 +193,7 @@ public final class RefreshTokenLedger {
     private func evictEarliest() {
         let cutoff = tokens.values.map(\.expiresAt).sorted()[tokens.count / 10]
         for (id, token) in tokens where token.expiresAt <= cutoff {
-            tokens.removeValue(forKey: id)
+            setToken(id, nil)
             changes.append(.removeToken(id))
             evictions += 1
         }
@@ -191,7 +202,7 @@ public final class RefreshTokenLedger {
     /// Drops tokens and revocations whose lifetime ended before `time`.
     func prune(before time: Int64) {
         for (id, token) in tokens where token.expiresAt < time {
-            tokens.removeValue(forKey: id)
+            setToken(id, nil)
             changes.append(.removeToken(id))
         }
         for scope in [LedgerRevocation.Scope.family, .subject] {
@@ -205,7 +216,7 @@ public final class RefreshTokenLedger {
     /// Drops everything known about `subject` (GDPR erasure of detection state).
     public func forget(subject: String) {
         for (id, token) in tokens where token.subject == subject {
-            tokens.removeValue(forKey: id)
+            setToken(id, nil)
             changes.append(.removeToken(id))
         }
         if revocations[.subject]!.removeValue(forKey: subject) != nil {
