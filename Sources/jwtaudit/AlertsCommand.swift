@@ -252,7 +252,8 @@ struct AlertsCommand: ParsableCommand {
         let changes = alert.history.map { change in
             [
                 Timestamp.format(change.at), TableCell.clean(change.by), change.action,
-                TableCell.clean(change.from ?? "-"), TableCell.clean(change.to ?? "-"), TableCell.clean(change.note ?? "-"),
+                TableCell.clean(change.from ?? "-"), TableCell.clean(change.to ?? "-"),
+                TableCell.clean(change.note ?? "-"),
             ]
         }
         let history = renderTable(header: ["AT", "BY", "ACTION", "FROM", "TO", "NOTE"], rows: changes)
