@@ -80,13 +80,17 @@ let package = Package(
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
-        .testTarget(name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(
+            name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditDetection", "JWTAuditTesting"]
+        ),
         .testTarget(name: "JWTAuditDetectionTests", dependencies: ["JWTAuditDetection", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditRulesTests", dependencies: ["JWTAuditRules", "JWTAuditDetection"]),
         .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(
             name: "JWTAuditEndToEndTests",
-            dependencies: ["jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel"]
+            dependencies: [
+                "jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel", "JWTAuditStore", "JWTAuditDetection",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

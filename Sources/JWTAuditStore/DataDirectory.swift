@@ -5,6 +5,7 @@ import JWTAuditModel
 ///
 ///     DATA/partitions/events-YYYY-MM-DD.sqlite   one SQLite file per UTC day of event time
 ///     DATA/meta.sqlite                           quarantine of rejected lines, store metadata
+///     DATA/alerts.sqlite                         alerts, their notes and append-only history
 ///     DATA/secrets/token-fingerprint.key         per-store HMAC secret for token_fp (0600)
 public struct DataDirectory: Sendable {
     /// The folder itself.
@@ -13,6 +14,8 @@ public struct DataDirectory: Sendable {
     public var partitionsPath: String { root + "/partitions" }
     public var secretsPath: String { root + "/secrets" }
     public var metaPath: String { root + "/meta.sqlite" }
+    /// The alert store (``AlertStore``): uncompressed, queryable with `sqlite3`.
+    public var alertsPath: String { root + "/alerts.sqlite" }
 
     /// A data folder at `root`, which need not exist yet.
     public init(root: String) {
