@@ -63,6 +63,15 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The daemon's assembly: collector, detection, outputs as services in order.
+        .target(
+            name: "JWTAuditServer",
+            dependencies: [
+                "JWTAuditCollector", "JWTAuditAlerting", "JWTAuditDetection", "JWTAuditRules", "JWTAuditStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
         // Test support: temporary folders, a daemon harness, event builders.
@@ -71,7 +80,7 @@ let package = Package(
             name: "jwtaudit",
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
-                "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting",
+                "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting", "JWTAuditServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

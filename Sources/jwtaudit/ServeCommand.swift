@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import JWTAuditRetention
 import JWTAuditCollector
+import JWTAuditServer
 import Logging
 import ServiceLifecycle
 
@@ -22,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Retention policy (default ./retention.json when it exists). A policy with errors is refused.")
     var retention: String?
+
+    @Option(help: "Detection rules (YAML; default ./rules.yaml when it exists, else the built-in defaults). Reloaded on SIGHUP.")
+    var rules: String?
+
+    @Flag(inversion: .prefixedNo, help: "Run detection (off only to measure what it costs).")
+    var detection = true
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -47,16 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "jwtaudit")
         try checkRetentionPolicy(logger: logger)
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
-        let collector: CollectorService
+        var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
+        options.detection = detection
+        let services: [any Service]
         do {
-            collector = try CollectorService(configuration: configuration, logger: logger)
+            services = try Daemon.services(options, logger: logger)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(2)
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: collector)],
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -64,6 +73,14 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// `--rules`, else `./rules.yaml` when it exists, else none (built-in defaults).
+    private func rulesPath(logger: Logger) -> String? {
+        if let rules { return rules }
+        if FileManager.default.fileExists(atPath: "rules.yaml") { return "rules.yaml" }
+        logger.notice("no rules file (no ./rules.yaml and no --rules): the built-in rules run with their defaults")
+        return nil
+    }
+
     /// Refuses to start with a retention policy that has errors (below a named framework's
     /// minimum, or malformed); its warnings are logged.
     private func checkRetentionPolicy(logger: Logger) throws {

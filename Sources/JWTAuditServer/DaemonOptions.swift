@@ -1,0 +1,15 @@
+import JWTAuditCollector
+
+/// What `jwtaudit serve` runs: the collector's configuration and detection's.
+public struct DaemonOptions: Sendable {
+    public var collector: CollectorConfiguration
+    /// The rules file; `nil` runs the built-in rules with their defaults.
+    public var rulesPath: String?
+    /// Whether detection runs. Default `true`; off only to measure what it costs.
+    public var detection = true
+
+    public init(collector: CollectorConfiguration, rulesPath: String?) {
+        self.collector = collector
+        self.rulesPath = rulesPath
+    }
+}
