@@ -51,7 +51,7 @@ let package = Package(
         // The rules file (YAML): load, merge per-service overrides, check with file:line diagnostics.
         .target(
             name: "JWTAuditRules",
-            dependencies: ["JWTAuditDetection", .product(name: "Yams", package: "Yams")]
+            dependencies: ["JWTAuditDetection", "JWTAuditModel", .product(name: "Yams", package: "Yams")]
         ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
@@ -61,6 +61,7 @@ let package = Package(
             name: "jwtaudit",
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
+                "JWTAuditRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
