@@ -198,10 +198,13 @@ struct RulesFileReader {
         }
     }
 
-    /// The closest of `names` to `name` (at most two edits away), for "did you mean" hints.
+    /// The closest of `names` to `name` (at most two edits away, or the only name it begins), for
+    /// "did you mean" hints.
     static func suggestion(for name: String, among names: [String]) -> String? {
         let scored = names.map { ($0, editDistance(name, $0)) }.filter { $0.1 <= 2 && $0.1 < name.count }
-        return scored.min { $0.1 < $1.1 }?.0
+        if let closest = scored.min(by: { $0.1 < $1.1 }) { return closest.0 }
+        let extended = names.filter { name.count >= 4 && $0.hasPrefix(name) }
+        return extended.count == 1 ? extended[0] : nil
     }
 
     /// Levenshtein distance over characters.
