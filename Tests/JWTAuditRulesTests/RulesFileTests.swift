@@ -73,6 +73,26 @@ struct ShippedRulesTests {
         }
     }
 
+    @Test("docs/rules.md has a row for every built-in rule with its parameters, severity, MITRE ids and tags")
+    func documented() throws {
+        let docs = try String(
+            contentsOfFile: URL(fileURLWithPath: shippedPath).deletingLastPathComponent()
+                .appendingPathComponent("docs/rules.md").path,
+            encoding: .utf8)
+        for rule in BuiltInRule.allCases {
+            let row = try #require(
+                docs.split(separator: "\n").first { $0.hasPrefix("| `\(rule.id)` |") }, "no row for \(rule.id)")
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            try #require(cells.count == 6, "\(rule.id): \(cells)")
+            for parameter in rule.parameters {
+                #expect(cells[2].contains("`\(parameter)`"), "\(rule.id) row lacks \(parameter)")
+            }
+            #expect(cells[3].hasPrefix(rule.defaultSeverity.name), "\(rule.id) severity")
+            #expect(cells[4] == (rule.techniques.isEmpty ? "none" : rule.techniques.joined(separator: ", ")))
+            #expect(cells[5] == rule.tags.joined(separator: ", "), "\(rule.id) tags")
+        }
+    }
+
     @Test("its commented-out examples, switched on, load as one threshold, one sequence and one absence rule")
     func examplesLoad() throws {
         let rules = try load(try shippedWithExamples())
