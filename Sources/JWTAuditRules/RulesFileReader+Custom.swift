@@ -43,12 +43,10 @@ extension RulesFileReader {
     /// One custom rule; `ids` holds the ids seen so far, for repeats.
     mutating func customRule(_ item: Entry, ids: inout [String: Entry]) -> CustomRule? {
         let before = problems.count
-        let allowed = Self.customFields + Self.thresholdFields + Self.pairFields
-        guard
-            let fields = self.fields(
-                item.value, path: item.path, line: item.line, allowed: allowed, owner: "a custom rule")
-        else { return nil }
         let owner = "a custom rule"
+        let allowed = Self.customFields + Self.thresholdFields + Self.pairFields
+        guard let fields = self.fields(item.value, path: item.path, line: item.line, allowed: allowed, owner: owner)
+        else { return nil }
 
         let id = require(fields, "id", owner).flatMap { customID($0, ids: &ids) }
         let type = require(fields, "type", owner).flatMap { entry -> String? in

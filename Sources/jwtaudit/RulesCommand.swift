@@ -5,7 +5,7 @@ import JWTAuditRules
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Check the detection rules file (see docs/rules.md).",
+        abstract: "Work with the detection rules file (see docs/rules.md).",
         subcommands: [Check.self])
 
     /// `jwtaudit rules check FILE`.
