@@ -51,7 +51,7 @@ let package = Package(
         // The rules file (YAML): load, merge per-service overrides, check with file:line diagnostics.
         .target(
             name: "JWTAuditRules",
-            dependencies: ["JWTAuditDetection", .product(name: "Yams", package: "Yams")]
+            dependencies: ["JWTAuditDetection", "JWTAuditModel", .product(name: "Yams", package: "Yams")]
         ),
         // Live detection in the daemon: committed batches to the engine, alerts to the store and outputs.
         .target(
