@@ -118,7 +118,11 @@ public final class DetectionPipeline: @unchecked Sendable {
                 findings += engine.report(EventLoss(kind: .outputDropped, source: "output:\(output)", count: dropped, at: Self.now()))
             }
             persistLedger()
-            record(findings, events: taken.reduce(0) { $0 + $1.events.count })
+            let events = taken.reduce(0) { $0 + $1.events.count }
+            if events > 0 {
+                logger.debug("detection round", metadata: ["events": "\(events)", "findings": "\(findings.count)"])
+            }
+            record(findings, events: events)
             if done {
                 condition.lock()
                 finished = true

@@ -64,7 +64,9 @@ struct DetectionContext {
 
     /// The oldest event time a window of `window` still needs.
     @inline(__always)
-    func horizon(_ window: Int64) -> Int64 { watermark &- window &- lateness }
+    func horizon(_ window: Int64) -> Int64 {
+        watermark == .min ? .min : watermark &- window &- lateness
+    }
 }
 
 /// Event fields many rules key by, whose hashes the context computes once per event.

@@ -66,31 +66,7 @@ struct AlertsCommand: ParsableCommand {
             filter.limit = limit == 0 ? nil : limit
 
             let alerts = try AlertsCommand.failing { try data.reader()?.list(filter) ?? [] }
-            switch format {
-            case .ndjson:
-                var buffer: [UInt8] = []
-                for alert in alerts {
-                    AlertJSON.append(alert, to: &buffer)
-                    buffer.append(0x0A)
-                }
-                FileHandle.standardOutput.write(Data(buffer))
-            case .json:
-                print("[" + alerts.map { AlertJSON.encode($0) }.joined(separator: ",") + "]")
-            case .table:
-                let rows = alerts.map { alert in
-                    [
-                        String(alert.id), alert.severity.name, TableCell.clean(alert.rule),
-                        TableCell.clean(alert.key.description), String(alert.count), Timestamp.format(alert.firstSeen),
-                        Timestamp.format(alert.lastSeen), alert.status.name, TableCell.clean(alert.assignee ?? "-"),
-                    ]
-                }
-                print(
-                    renderTable(
-                        header: [
-                            "ID", "SEVERITY", "RULE", "KEY", "COUNT", "FIRST_SEEN", "LAST_SEEN", "STATUS", "ASSIGNEE",
-                        ],
-                        rows: rows))
-            }
+            AlertsCommand.render(alerts, format: format)
         }
     }
 
@@ -189,6 +165,35 @@ struct AlertsCommand: ParsableCommand {
                 try data.writer(for: id).assign(id: id, to: to, by: by, now: currentMicros())
             }
             print("alert \(id): assigned to \(TableCell.clean(to)) by \(TableCell.clean(by))")
+        }
+    }
+
+    /// Prints alerts as NDJSON, a JSON array or a table.
+    static func render(_ alerts: [Alert], format: OutputFormat) {
+        switch format {
+        case .ndjson:
+            var buffer: [UInt8] = []
+            for alert in alerts {
+                AlertJSON.append(alert, to: &buffer)
+                buffer.append(0x0A)
+            }
+            FileHandle.standardOutput.write(Data(buffer))
+        case .json:
+            print("[" + alerts.map { AlertJSON.encode($0) }.joined(separator: ",") + "]")
+        case .table:
+            let rows = alerts.map { alert in
+                [
+                    String(alert.id), alert.severity.name, TableCell.clean(alert.rule),
+                    TableCell.clean(alert.key.description), String(alert.count), Timestamp.format(alert.firstSeen),
+                    Timestamp.format(alert.lastSeen), alert.status.name, TableCell.clean(alert.assignee ?? "-"),
+                ]
+            }
+            print(
+                renderTable(
+                    header: [
+                        "ID", "SEVERITY", "RULE", "KEY", "COUNT", "FIRST_SEEN", "LAST_SEEN", "STATUS", "ASSIGNEE",
+                    ],
+                    rows: rows))
         }
     }
 

@@ -77,7 +77,7 @@ final class CustomRuleDetector: Detector {
         case .sequence:
             if context.pruning { pending.prune(before: context.horizon(rule.window)) }
         case .absence:
-            let due = context.watermark &- context.lateness
+            let due = context.horizon(0)
             guard due >= nextDeadline else { return }
             nextDeadline = .max
             for (hash, slot) in pending.entries {

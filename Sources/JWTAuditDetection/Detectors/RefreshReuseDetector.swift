@@ -85,6 +85,6 @@ final class RefreshReuseDetector: Detector {
     }
 
     func tick(_ context: inout DetectionContext) {
-        if context.pruning { ledger.prune(before: context.watermark &- context.lateness) }
+        if context.pruning { ledger.prune(before: context.horizon(0)) }
     }
 }
