@@ -28,6 +28,13 @@ struct BoundedTable<Value> {
         entries[key]?.value
     }
 
+    /// Runs `body` on the value of `key` in place, without copying it; `nil` when absent.
+    @inline(__always)
+    func read<Result>(_ key: Int, _ body: (Value) -> Result) -> Result? {
+        guard let index = entries.index(forKey: key) else { return nil }
+        return body(entries.values[index].value)
+    }
+
     /// Updates (or creates with `make`) the entry for `key`, marking it touched at `time`.
     /// `horizon` is the oldest touch time still worth keeping.
     @inline(__always)
@@ -44,9 +51,10 @@ struct BoundedTable<Value> {
         entries.removeValue(forKey: key)
     }
 
-    /// Drops entries last touched before `horizon`.
+    /// Drops entries last touched before `horizon`, in place.
     mutating func prune(before horizon: Int64) {
-        entries = entries.filter { $0.value.touched >= horizon }
+        let stale = entries.compactMap { $0.value.touched < horizon ? $0.key : nil }
+        for key in stale { entries.removeValue(forKey: key) }
     }
 
     /// Frees about a quarter of the table in one pass: everything older than `horizon`, then the
@@ -63,13 +71,12 @@ struct BoundedTable<Value> {
         sample.sort()
         let cutoff = max(sample[sample.count / 4], horizon)
         var evicted = 0
-        entries = entries.filter { _, slot in
-            guard slot.touched > cutoff else {
-                if slot.touched >= horizon { evicted += 1 }
-                return false
-            }
-            return true
+        let doomed = entries.compactMap { key, slot -> Int? in
+            guard slot.touched <= cutoff else { return nil }
+            if slot.touched >= horizon { evicted += 1 }
+            return key
         }
+        for key in doomed { entries.removeValue(forKey: key) }
         evictions += evicted
     }
 }

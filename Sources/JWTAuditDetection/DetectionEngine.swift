@@ -48,16 +48,17 @@ public final class DetectionEngine {
     public func process(_ batch: [AuditEvent], now: Int64) -> [Finding] {
         var context = makeContext(now: now)
         let ceiling = now == .min ? Int64.max : now &+ rules.lateness
-        for event in batch {
-            let time = min(event.timestamp, ceiling)
+        // Indexing (not `for event in batch`) lends each event to the rules without copying it.
+        for index in batch.indices {
+            let time = min(batch[index].timestamp, ceiling)
             if time > context.watermark {
                 context.watermark = time
-            } else if event.timestamp < context.watermark &- rules.lateness {
+            } else if batch[index].timestamp < context.watermark &- rules.lateness {
                 lateEvents += 1
             }
             context.begin()
-            for detector in builtIn { detector.observe(event, &context) }
-            for detector in custom { detector.observe(event, &context) }
+            for detector in builtIn { detector.observe(batch[index], &context) }
+            for detector in custom { detector.observe(batch[index], &context) }
         }
         events += batch.count
         return finish(&context)

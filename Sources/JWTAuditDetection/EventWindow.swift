@@ -4,8 +4,8 @@
 /// threshold of `limit` events in a window exactly when the oldest of them lies inside it.
 /// Distinct counting: up to `limit` distinct value hashes, each with the newest time it was seen.
 struct EventWindow {
-    private(set) var times: [Int64] = []
-    private var values: [Int] = []
+    /// Event times (counting), or value hashes with the newest time each was seen (distinct).
+    private var entries: [(time: Int64, value: Int)] = []
     /// The newest event time seen for this key.
     private(set) var newest = Int64.min
     /// Whether the key is above its threshold: the first event over it reports the window, later
@@ -16,13 +16,13 @@ struct EventWindow {
     @inline(__always)
     mutating func insert(_ time: Int64, limit: Int) {
         if time > newest { newest = time }
-        if times.count >= limit {
-            guard time > times[0] else { return }  // older than everything kept: cannot matter
-            times.removeFirst(times.count - limit + 1)
+        if entries.count >= limit {
+            guard time > entries[0].time else { return }  // older than everything kept: cannot matter
+            entries.removeFirst(entries.count - limit + 1)
         }
-        var index = times.count
-        while index > 0 && times[index - 1] > time { index -= 1 }
-        times.insert(time, at: index)
+        var index = entries.count
+        while index > 0 && entries[index - 1].time > time { index -= 1 }
+        entries.insert((time, 0), at: index)
     }
 
     /// Adds an event at `time` whose counted field hashes to `value`, keeping at most `limit`
@@ -30,20 +30,18 @@ struct EventWindow {
     @inline(__always)
     mutating func insert(distinct value: Int, at time: Int64, limit: Int) {
         if time > newest { newest = time }
-        if let index = values.firstIndex(of: value) {
-            if times[index] < time { times[index] = time }
+        if let index = entries.firstIndex(where: { $0.value == value }) {
+            if entries[index].time < time { entries[index].time = time }
             return
         }
-        if values.count < limit {
-            values.append(value)
-            times.append(time)
+        if entries.count < limit {
+            entries.append((time, value))
             return
         }
         var oldest = 0
-        for index in times.indices where times[index] < times[oldest] { oldest = index }
-        guard times[oldest] < time else { return }
-        values[oldest] = value
-        times[oldest] = time
+        for index in entries.indices where entries[index].time < entries[oldest].time { oldest = index }
+        guard entries[oldest].time < time else { return }
+        entries[oldest] = (time, value)
     }
 
     /// Events (counting mode) or distinct values (distinct mode) seen in the `window` ending at
@@ -56,12 +54,12 @@ struct EventWindow {
     /// Entries with a time in `start...end`.
     func count(from start: Int64, to end: Int64) -> Int {
         var count = 0
-        for time in times where time >= start && time <= end { count += 1 }
+        for entry in entries where entry.time >= start && entry.time <= end { count += 1 }
         return count
     }
 
     /// The oldest time kept.
-    var oldest: Int64? { values.isEmpty ? times.first : times.min() }
+    var oldest: Int64? { entries.lazy.map(\.time).min() }
 
     /// Whether nothing kept is at or after `horizon`.
     func isStale(before horizon: Int64) -> Bool { newest < horizon }

@@ -51,15 +51,18 @@ final class FailuresThenSuccessDetector: Detector {
         _ table: inout BoundedTable<EventWindow>, _ name: String, _ value: String, _ key: Int, _ event: AuditEvent,
         _ context: inout DetectionContext
     ) {
-        guard let failures = table[key] else { return }
-        let parameters = settings.parameters(for: event.service)
-        guard parameters.enabled else { return }
-        let count = failures.count(from: event.timestamp - parameters.window, to: event.timestamp)
-        guard count >= parameters.threshold else { return }
+        let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+        guard enabled,
+            let (count, oldest) = table.read(key, {
+                ($0.count(from: event.timestamp - window, to: event.timestamp), $0.oldest)
+            }),
+            count >= threshold
+        else { return }
         table.remove(key)
+        let parameters = settings.parameters(for: event.service)
         context.findings.report(
             .failuresThenSuccess, parameters, key: AlertKey(name, value), event: event, count: count + 1,
-            firstSeen: failures.oldest,
+            firstSeen: oldest,
             summary: "\(count) rejections for \(name) \(value), then \(event.service) accepted a token"
         )
     }
