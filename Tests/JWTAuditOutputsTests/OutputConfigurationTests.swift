@@ -1,0 +1,104 @@
+import JWTAuditDetection
+import JWTAuditModel
+import JWTAuditOutputs
+import Testing
+
+@Suite struct OutputConfigurationTests {
+    /// The `outputs` array of a configuration text.
+    private func parse(_ text: String) throws -> [OutputConfiguration] {
+        let root = try PositionedJSON.parse(Array(text.utf8))
+        guard case .object(let members) = root.value, let outputs = members.first(where: { $0.key == "outputs" }) else {
+            Issue.record("no outputs member")
+            return []
+        }
+        return try OutputConfiguration.parse(outputs.value, path: "jwtaudit.json")
+    }
+
+    /// The message `parse` throws for `text`.
+    private func problem(_ text: String) -> String? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("every output type with its fields; unnamed outputs are named after their type")
+    func fullExample() throws {
+        let outputs = try parse(
+            """
+            {"outputs": [
+              {"type": "stdout"},
+              {"type": "webhook", "url": "https://siem.example/hook", "headers": {"Authorization": "Bearer t"},
+               "queue": 500, "timeout_seconds": 2.5, "max_attempts": 3, "min_severity": "medium",
+               "retry_initial_seconds": 1, "retry_max_seconds": 10},
+              {"type": "webhook", "url": "http://127.0.0.1:8080/"},
+              {"type": "syslog", "transport": "unix", "address": "/dev/log"},
+              {"type": "syslog", "name": "siem", "transport": "tcp", "address": "[2001:db8::1]:6514",
+               "facility": "local3", "min_severity": "high", "hostname": "audit-1"}
+            ]}
+            """)
+        #expect(outputs.map(\.name) == ["stdout", "webhook", "webhook-2", "syslog", "siem"])
+        guard case .stdout(let stdout) = outputs[0], case .webhook(let webhook) = outputs[1],
+            case .webhook(let second) = outputs[2], case .syslog(let local) = outputs[3],
+            case .syslog(let remote) = outputs[4]
+        else {
+            Issue.record("wrong output types")
+            return
+        }
+        #expect(stdout.queueCapacity == 10_000 && stdout.minimumSeverity == .low)
+        #expect(webhook.url == "https://siem.example/hook")
+        #expect(webhook.headers == ["Authorization": "Bearer t"])
+        #expect(webhook.queueCapacity == 500 && webhook.minimumSeverity == .medium)
+        #expect(webhook.timeout == .milliseconds(2_500))
+        #expect(webhook.retry == RetryPolicy(maxAttempts: 3, initialDelay: 1, maxDelay: 10))
+        #expect(second.retry == RetryPolicy() && second.timeout == .seconds(5))
+        #expect(local.transport == .unix(path: "/dev/log") && local.facility == 10)
+        #expect(remote.transport == .tcp(host: "2001:db8::1", port: 6514))
+        #expect(remote.facility == 19 && remote.minimumSeverity == .high && remote.hostname == "audit-1")
+    }
+
+    @Test("bad entries are refused with file, line and field", arguments: [
+        (#"{"outputs": {"type": "stdout"}}"#, "jwtaudit.json:1: field outputs: must be an array of objects, not an object"),
+        ("{\"outputs\": [\n  {\"type\": \"stdout\",\n   \"colour\": \"red\"}]}", "jwtaudit.json:3: field outputs[0].colour: unknown setting"),
+        ("{\"outputs\": [\n  {\"type\": \"email\"}]}", "jwtaudit.json:2: field outputs[0].type: must be stdout, webhook or syslog"),
+        ("{\"outputs\": [\n  {\"queue\": 5}]}", "jwtaudit.json:2: field outputs[0].type: is required (stdout, webhook or syslog)"),
+        ("{\"outputs\": [{\"type\": \"stdout\"},\n  {\"type\": \"webhook\"}]}", "jwtaudit.json:2: field outputs[1].url: is required for a webhook"),
+        ("{\"outputs\": [\n {\"type\": \"webhook\",\n  \"url\": \"ftp://x/y\"}]}", "jwtaudit.json:3: field outputs[0].url: must be an absolute http or https URL with a host"),
+        ("{\"outputs\": [{\"type\": \"stdout\",\n \"queue\": 0}]}", "jwtaudit.json:2: field outputs[0].queue: must be an integer from 1 to 10000000"),
+        ("{\"outputs\": [{\"type\": \"stdout\",\n \"min_severity\": \"urgent\"}]}", "jwtaudit.json:2: field outputs[0].min_severity: must be low, medium, high or critical"),
+        ("{\"outputs\": [{\"type\": \"stdout\",\n \"type\": \"stdout\"}]}", "jwtaudit.json:2: field outputs[0].type: appears twice"),
+        ("{\"outputs\": [{\"type\": \"syslog\", \"address\": \"/dev/log\",\n \"transport\": \"udp\"}]}", "jwtaudit.json:2: field outputs[0].transport: must be unix or tcp"),
+        ("{\"outputs\": [{\"type\": \"syslog\", \"transport\": \"tcp\",\n \"address\": \"siem.example\"}]}", "jwtaudit.json:2: field outputs[0].address: must be HOST:PORT or [IPV6]:PORT with a port from 1 to 65535"),
+        ("{\"outputs\": [{\"type\": \"syslog\", \"transport\": \"unix\",\n \"address\": \"dev/log\"}]}", "jwtaudit.json:2: field outputs[0].address: must be an absolute socket path of at most 107 bytes"),
+        ("{\"outputs\": [{\"type\": \"syslog\", \"transport\": \"unix\", \"address\": \"/dev/log\",\n \"facility\": 24}]}", "jwtaudit.json:2: field outputs[0].facility: must be a facility name (such as authpriv, daemon, local0) or a code from 0 to 23"),
+        ("{\"outputs\": [{\"type\": \"webhook\", \"url\": \"https://h/\",\n \"timeout_seconds\": 0}]}", "jwtaudit.json:2: field outputs[0].timeout_seconds: must be a number from 0.001 to 300"),
+        ("{\"outputs\": [{\"type\": \"webhook\", \"url\": \"https://h/\",\n \"max_attempts\": 0}]}", "jwtaudit.json:2: field outputs[0].max_attempts: must be an integer from 1 to 1000"),
+        ("{\"outputs\": [\n{\"type\": \"webhook\", \"url\": \"https://h/\", \"retry_initial_seconds\": 5, \"retry_max_seconds\": 1}]}", "jwtaudit.json:2: field outputs[0].retry_max_seconds: must not be below retry_initial_seconds"),
+        ("{\"outputs\": [{\"type\": \"webhook\", \"url\": \"https://h/\", \"headers\": {\n \"Content-Length\": \"1\"}}]}", "jwtaudit.json:2: field outputs[0].headers.Content-Length: is set by the client and cannot be configured"),
+        ("{\"outputs\": [{\"type\": \"stdout\", \"name\": \"a\"},\n {\"type\": \"stdout\", \"name\": \"a\"}]}", "jwtaudit.json:2: field outputs[1].name: \"a\" is already the name of outputs[0]"),
+        ("{\"outputs\": [{\"type\": \"stdout\",\n \"name\": \"has space\"}]}", "jwtaudit.json:2: field outputs[0].name: must be 1 to 64 letters, digits, '-', '_' or '.'"),
+    ])
+    func problems(text: String, expected: String) {
+        #expect(problem(text) == expected)
+    }
+
+    @Test("a header value with a line break is refused without repeating the value")
+    func headerInjection() {
+        let message = problem(
+            "{\"outputs\": [{\"type\": \"webhook\", \"url\": \"https://h/\", \"headers\": {\n"
+                + "\"Authorization\": \"Bearer sekrit\\r\\nX-Evil: 1\"}}]}"
+        )
+        #expect(message == "jwtaudit.json:2: field outputs[0].headers.Authorization: must be a string without line breaks")
+        #expect(message?.contains("sekrit") == false)
+    }
+
+    @Test("an explicit name that an unnamed output would take is kept; the unnamed one moves on")
+    func defaultNamesAvoidExplicitOnes() throws {
+        let outputs = try parse(
+            #"{"outputs": [{"type": "stdout", "name": "stdout-2"}, {"type": "stdout"}, {"type": "stdout"}]}"#
+        )
+        #expect(outputs.map(\.name) == ["stdout-2", "stdout", "stdout-3"])
+    }
+}
