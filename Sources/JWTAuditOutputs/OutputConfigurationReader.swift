@@ -34,16 +34,22 @@ struct OutputConfigurationReader {
         switch type {
         case "stdout":
             var stdout = StdoutOutput.Configuration()
-            (stdout.name, stdout.queueCapacity, stdout.minimumSeverity) = (common.name, common.queue, common.minimumSeverity)
+            stdout.name = common.name
+            stdout.queueCapacity = common.queue
+            stdout.minimumSeverity = common.minimumSeverity
             if let member = rest.first { throw problem(member.line, "\(field).\(member.key)", "unknown setting") }
             configuration = .stdout(stdout)
         case "webhook":
             var webhook = try self.webhook(entry, rest, field: field)
-            (webhook.name, webhook.queueCapacity, webhook.minimumSeverity) = (common.name, common.queue, common.minimumSeverity)
+            webhook.name = common.name
+            webhook.queueCapacity = common.queue
+            webhook.minimumSeverity = common.minimumSeverity
             configuration = .webhook(webhook)
         case "syslog":
             var syslog = try self.syslog(entry, rest, field: field)
-            (syslog.name, syslog.queueCapacity, syslog.minimumSeverity) = (common.name, common.queue, common.minimumSeverity)
+            syslog.name = common.name
+            syslog.queueCapacity = common.queue
+            syslog.minimumSeverity = common.minimumSeverity
             configuration = .syslog(syslog)
         default:
             throw problem(typeMember.line, "\(field).type", "must be stdout, webhook or syslog")
@@ -99,12 +105,15 @@ struct OutputConfigurationReader {
         switch try string(transportMember, "\(field).transport") {
         case "unix":
             guard address.hasPrefix("/"), address.utf8.count <= 107 else {
-                throw problem(addressMember.line, "\(field).address", "must be an absolute socket path of at most 107 bytes")
+                throw problem(
+                    addressMember.line, "\(field).address", "must be an absolute socket path of at most 107 bytes")
             }
             transport = .unix(path: address)
         case "tcp":
             guard let (host, port) = Self.hostAndPort(address) else {
-                throw problem(addressMember.line, "\(field).address", "must be HOST:PORT or [IPV6]:PORT with a port from 1 to 65535")
+                throw problem(
+                    addressMember.line, "\(field).address",
+                    "must be HOST:PORT or [IPV6]:PORT with a port from 1 to 65535")
             }
             transport = .tcp(host: host, port: port)
         default:
@@ -119,7 +128,10 @@ struct OutputConfigurationReader {
             case "hostname":
                 let hostname = try string(member, memberField)
                 guard hostname.utf8.count <= 255, hostname.unicodeScalars.allSatisfy({ (33...126).contains($0.value) })
-                else { throw problem(member.line, memberField, "must be at most 255 printable ASCII characters without spaces") }
+                else {
+                    throw problem(
+                        member.line, memberField, "must be at most 255 printable ASCII characters without spaces")
+                }
                 configuration.hostname = hostname
             case "timeout_seconds": configuration.timeout = try seconds(member, memberField, 0.001...300)
             default:
@@ -137,23 +149,27 @@ struct OutputConfigurationReader {
         var maxAttempts = RetryPolicy().maxAttempts
         var initial = RetryPolicy().initialDelay
         var maximum = RetryPolicy().maxDelay
+        /// Line of the last retry field read, for the message when the two delays disagree.
+        var line: Int?
 
         /// Reads `member` if it is a retry field; `false` when it is not one.
-        mutating func read(_ member: PositionedJSON.Member, _ field: String, _ reader: OutputConfigurationReader) throws
-            -> Bool
-        {
+        mutating func read(
+            _ member: PositionedJSON.Member, _ field: String, _ reader: OutputConfigurationReader
+        ) throws -> Bool {
             switch member.key {
             case "max_attempts": maxAttempts = try reader.integer(member.value, field, 1...1_000)
             case "retry_initial_seconds": initial = try reader.number(member, field, 0.001...3_600)
             case "retry_max_seconds": maximum = try reader.number(member, field, 0.001...86_400)
             default: return false
             }
+            line = member.line
             return true
         }
 
         func policy(entry: PositionedJSON, field: String, _ reader: OutputConfigurationReader) throws -> RetryPolicy {
             guard maximum >= initial else {
-                throw reader.problem(entry.line, "\(field).retry_max_seconds", "must not be below retry_initial_seconds")
+                throw reader.problem(
+                    line ?? entry.line, "\(field).retry_max_seconds", "must not be below retry_initial_seconds")
             }
             return RetryPolicy(maxAttempts: maxAttempts, initialDelay: initial, maxDelay: maximum)
         }
@@ -215,7 +231,8 @@ struct OutputConfigurationReader {
         default: number = .nan
         }
         guard range.contains(number) else {
-            throw problem(member.line, field, "must be a number from \(format(range.lowerBound)) to \(format(range.upperBound))")
+            throw problem(
+                member.line, field, "must be a number from \(format(range.lowerBound)) to \(format(range.upperBound))")
         }
         return number
     }
@@ -258,7 +275,18 @@ struct OutputConfigurationReader {
             if let code = SyslogMessage.facility(named: name) { return code }
         default: break
         }
-        throw problem(member.line, field, "must be a facility name (such as authpriv, daemon, local0) or a code from 0 to 23")
+        throw problem(
+            member.line, field, "must be a facility name (such as authpriv, daemon, local0) or a code from 0 to 23")
+    }
+
+    /// Whether `byte` may appear in an HTTP token (RFC 9110 `tchar`).
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 
     /// Header names are HTTP tokens; values have no line break or NUL. Framing headers are refused.
@@ -267,13 +295,10 @@ struct OutputConfigurationReader {
         var lowercased: Set<String> = []
         for header in try members(of: member.value, field: field) {
             let headerField = "\(field).\(header.key)"
-            let tokenCharacters = Set("!#$%&'*+-.^_`|~".utf8)
-            let isToken = !header.key.isEmpty && header.key.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || tokenCharacters.contains(byte)
-            }
+            let isToken = !header.key.isEmpty && header.key.utf8.allSatisfy(Self.isTokenByte)
             guard isToken else { throw problem(header.line, field, "a header name must be an HTTP token") }
-            guard !["host", "content-length", "transfer-encoding", "connection"].contains(header.key.lowercased()) else {
+            guard !["host", "content-length", "transfer-encoding", "connection"].contains(header.key.lowercased())
+            else {
                 throw problem(header.line, headerField, "is set by the client and cannot be configured")
             }
             guard lowercased.insert(header.key.lowercased()).inserted else {

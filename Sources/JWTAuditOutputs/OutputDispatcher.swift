@@ -41,7 +41,8 @@ public final class OutputDispatcher: Sendable {
                 let failed = output.counters.failed.load(ordering: .relaxed)
                 let before = reported[index]
                 guard dropped > before.dropped || failed > before.failed else { continue }
-                losses.append(OutputLoss(output: output.name, dropped: dropped - before.dropped, failed: failed - before.failed))
+                losses.append(
+                    OutputLoss(output: output.name, dropped: dropped - before.dropped, failed: failed - before.failed))
                 reported[index] = (dropped, failed)
             }
             return losses

@@ -1,3 +1,6 @@
+import JWTAuditDetection
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JWTAuditDetection
-import Logging
 
 /// Writes each alert as one line of JSON (NDJSON) to standard output or another descriptor.
 ///

@@ -1,3 +1,6 @@
+import JWTAuditDetection
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JWTAuditDetection
-import Logging
 
 /// Sends each alert as an RFC 5424 syslog message (see ``SyslogMessage``) to a local Unix
 /// datagram socket such as `/dev/log`, or to a TCP receiver with octet-counting framing.
@@ -126,7 +127,8 @@ private final class SyslogSender: AlertDelivery {
                 try SyslogSocket.sendAll(socket, payload)
                 if failing {
                     failing = false
-                    worker.logger.notice("syslog output delivers again", metadata: ["output.to": "\(configuration.transport)"])
+                    worker.logger.notice(
+                        "syslog output delivers again", metadata: ["output.to": "\(configuration.transport)"])
                 }
                 return .sent
             } catch {
@@ -152,7 +154,8 @@ private final class SyslogSender: AlertDelivery {
     private func connect() throws(SyslogSocket.Failure) -> Int32 {
         switch configuration.transport {
         case .unix(let path): try SyslogSocket.connectUnixDatagram(path: path, timeout: configuration.timeout)
-        case .tcp(let host, let port): try SyslogSocket.connectTCP(host: host, port: port, timeout: configuration.timeout)
+        case .tcp(let host, let port):
+            try SyslogSocket.connectTCP(host: host, port: port, timeout: configuration.timeout)
         }
     }
 

@@ -75,7 +75,8 @@ public final class WebhookOutput: AlertOutput {
         warningInterval: Duration = .seconds(60)
     ) throws {
         guard Self.isValidURL(configuration.url) else {
-            throw OutputConfigurationError(description: "webhook \(configuration.name): url must be an http or https URL")
+            throw OutputConfigurationError(
+                description: "webhook \(configuration.name): url must be an http or https URL")
         }
         name = configuration.name
         worker = OutputWorker(

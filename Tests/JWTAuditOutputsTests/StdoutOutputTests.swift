@@ -50,7 +50,8 @@ import Testing
         var configuration = StdoutOutput.Configuration()
         configuration.minimumSeverity = .high
         let output = StdoutOutput(configuration: configuration, fileDescriptor: writer)
-        output.offer(Severity.allCases.enumerated().map { TestAlerts.alert(id: Int64($0.offset), severity: $0.element) })
+        output.offer(
+            Severity.allCases.enumerated().map { TestAlerts.alert(id: Int64($0.offset), severity: $0.element) })
         await output.shutdown(deadline: deadline(in: 10))
         close(writer)
 
@@ -73,7 +74,9 @@ import Testing
         output.offer([TestAlerts.alert(id: 501)])
         #expect(output.counters.dropped.load(ordering: .relaxed) == 1)
         close(writer)
-        let ids = try await collected.value.split(separator: UInt8(ascii: "\n")).map { try TestAlerts.object($0)["id"] as? Int }
+        let ids = try await collected.value.split(separator: UInt8(ascii: "\n")).map {
+            try TestAlerts.object($0)["id"] as? Int
+        }
         #expect(ids == Array(1...500))
     }
 }

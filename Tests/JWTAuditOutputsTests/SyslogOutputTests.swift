@@ -81,7 +81,8 @@ import Testing
         defer { receiver.close() }
         let output = SyslogOutput(configuration: configuration(.tcp(host: "127.0.0.1", port: receiver.port)))
         let hostile = TestAlerts.alert(
-            id: 2, severity: .critical, key: AlertKey("user_agent", "x" + Self.forged), summary: "naïve 🚀" + Self.forged
+            id: 2, severity: .critical, key: AlertKey("user_agent", "x" + Self.forged),
+            summary: "naïve 🚀" + Self.forged
         )
         output.offer([TestAlerts.alert(id: 1, severity: .low), hostile, TestAlerts.alert(id: 3, severity: .medium)])
 
@@ -108,7 +109,9 @@ import Testing
         output.offer([TestAlerts.alert(id: 2)])
         #expect(receiver.read { (try? OctetFrames.parse($0).count) == 2 })
         await output.shutdown(deadline: deadline(in: 5))
-        let ids = try OctetFrames.parse(receiver.received).map { try TestAlerts.object(try split($0).message)["id"] as? Int }
+        let ids = try OctetFrames.parse(receiver.received).map {
+            try TestAlerts.object(try split($0).message)["id"] as? Int
+        }
         #expect(ids == [1, 2])
         #expect(output.counters.sent.load(ordering: .relaxed) == 2)
     }
@@ -139,7 +142,8 @@ import Testing
         #expect(SyslogMessage.facility(named: "authpriv") == 10)
         #expect(SyslogMessage.facility(named: "local0") == 16)
         let message = SyslogMessage.format(
-            TestAlerts.alert(severity: .critical), facility: 16, timestamp: TestAlerts.firstSeen, hostname: "bad host\n",
+            TestAlerts.alert(severity: .critical), facility: 16, timestamp: TestAlerts.firstSeen,
+            hostname: "bad host\n",
             processID: 99
         )
         let text = String(decoding: message, as: UTF8.self)

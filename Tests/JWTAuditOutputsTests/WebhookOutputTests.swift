@@ -88,11 +88,13 @@ import Testing
         #expect(!text.contains("s3cr3t"))
     }
 
-    @Test("status dispositions: 2xx delivered, 408/429/5xx retried, everything else refused", arguments: [
-        (200, WebhookOutput.Disposition.delivered), (204, .delivered), (408, .retry), (429, .retry), (500, .retry),
-        (503, .retry), (599, .retry), (400, .refused), (401, .refused), (404, .refused), (301, .refused),
-        (100, .refused),
-    ])
+    @Test(
+        "status dispositions: 2xx delivered, 408/429/5xx retried, everything else refused",
+        arguments: [
+            (200, WebhookOutput.Disposition.delivered), (204, .delivered), (408, .retry), (429, .retry), (500, .retry),
+            (503, .retry), (599, .retry), (400, .refused), (401, .refused), (404, .refused), (301, .refused),
+            (100, .refused),
+        ])
     func dispositions(status: Int, expected: WebhookOutput.Disposition) {
         #expect(WebhookOutput.disposition(ofStatus: status) == expected)
     }
