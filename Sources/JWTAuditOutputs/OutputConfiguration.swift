@@ -14,8 +14,11 @@ import Logging
 /// ]
 /// ```
 public enum OutputConfiguration: Sendable {
+    /// `"type": "stdout"`.
     case stdout(StdoutOutput.Configuration)
+    /// `"type": "webhook"`.
     case webhook(WebhookOutput.Configuration)
+    /// `"type": "syslog"`.
     case syslog(SyslogOutput.Configuration)
 
     /// The output's name, unique among the configured outputs.

@@ -18,6 +18,7 @@ public final class OutputCounters: Sendable {
     /// Alerts waiting or being delivered now.
     public let queued = Atomic<Int64>(0)
 
+    /// Counters at zero.
     public init() {}
 
     /// The counters' values at one moment.
@@ -31,11 +32,17 @@ public final class OutputCounters: Sendable {
 
     /// Plain values of ``OutputCounters``, for metrics and status pages.
     public struct Snapshot: Sendable, Hashable {
+        /// See ``OutputCounters/accepted``.
         public var accepted: Int64
+        /// See ``OutputCounters/sent``.
         public var sent: Int64
+        /// See ``OutputCounters/failed``.
         public var failed: Int64
+        /// See ``OutputCounters/retried``.
         public var retried: Int64
+        /// See ``OutputCounters/dropped``.
         public var dropped: Int64
+        /// See ``OutputCounters/queued``.
         public var queued: Int64
 
         /// The values, all zero by default.

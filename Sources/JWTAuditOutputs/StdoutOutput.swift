@@ -27,6 +27,7 @@ public final class StdoutOutput: AlertOutput {
         public init() {}
     }
 
+    /// The configured name.
     public let name: String
     private let worker: OutputWorker
 
@@ -47,10 +48,13 @@ public final class StdoutOutput: AlertOutput {
         )
     }
 
+    /// Running totals of this output.
     public var counters: OutputCounters { worker.counters }
 
+    /// Queues the alerts at or above the minimum severity; returns at once.
     public func offer(_ alerts: [Alert]) { worker.offer(alerts) }
 
+    /// Delivers what is queued until `deadline`, then counts the rest as dropped.
     public func shutdown(deadline: ContinuousClock.Instant) async { await worker.shutdown(deadline: deadline) }
 }
 

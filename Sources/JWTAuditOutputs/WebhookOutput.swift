@@ -66,6 +66,7 @@ public final class WebhookOutput: AlertOutput {
         case refused
     }
 
+    /// The configured name.
     public let name: String
     private let worker: OutputWorker
 
@@ -86,10 +87,13 @@ public final class WebhookOutput: AlertOutput {
         )
     }
 
+    /// Running totals of this output.
     public var counters: OutputCounters { worker.counters }
 
+    /// Queues the alerts at or above the minimum severity; returns at once.
     public func offer(_ alerts: [Alert]) { worker.offer(alerts) }
 
+    /// Delivers what is queued until `deadline`, then counts the rest as dropped.
     public func shutdown(deadline: ContinuousClock.Instant) async { await worker.shutdown(deadline: deadline) }
 
     /// What an answer with `status` means: 2xx delivered; 5xx, 408 and 429 retried; others refused.

@@ -105,7 +105,10 @@ import Testing
             "2: field outputs[0].max_attempts: must be an integer from 1 to 1000"
         ),
         (
-            ["[", #"{"type": "webhook", "url": "https://h/", "retry_initial_seconds": 5,"#, #""retry_max_seconds": 1}]"#],
+            [
+                "[", #"{"type": "webhook", "url": "https://h/", "retry_initial_seconds": 5,"#,
+                #""retry_max_seconds": 1}]"#,
+            ],
             "3: field outputs[0].retry_max_seconds: must not be below retry_initial_seconds"
         ),
         (

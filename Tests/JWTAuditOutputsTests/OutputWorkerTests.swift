@@ -64,9 +64,8 @@ private final class GatedDelivery: AlertDelivery, @unchecked Sendable {
         )
         worker.offer(TestAlerts.alerts(1...3))
         #expect(await eventually { delivery.startedIDs == [1] })
-        let started = ContinuousClock.now
+        // Returns although the delivery in progress never ends before the gate opens.
         await worker.shutdown(deadline: deadline(in: 0.2))
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(worker.counters.snapshot == OutputCounters.Snapshot(accepted: 3, dropped: 3, queued: 0))
 
         delivery.gate.signal()

@@ -36,7 +36,7 @@ import Testing
         let before = Date()
         output.offer([TestAlerts.alert(id: 7, severity: .high)])
 
-        let message = try #require(receiver.receive())
+        let message = try #require(await onThread { receiver.receive() })
         await output.shutdown(deadline: deadline(in: 5))
         let (header, structuredData, json) = try split(message)
         #expect(header.count == 6)
@@ -64,8 +64,8 @@ import Testing
             subject: "bob\r" + Self.forged
         )
         output.offer([hostile])
-        let message = try #require(receiver.receive())
-        #expect(receiver.receive(within: 0.3) == nil)
+        let message = try #require(await onThread { receiver.receive() })
+        #expect(await onThread { receiver.receive(within: 0.3) } == nil)
         await output.shutdown(deadline: deadline(in: 5))
 
         #expect(!message.contains(UInt8(ascii: "\n")) && !message.contains(UInt8(ascii: "\r")))
@@ -86,7 +86,7 @@ import Testing
         )
         output.offer([TestAlerts.alert(id: 1, severity: .low), hostile, TestAlerts.alert(id: 3, severity: .medium)])
 
-        #expect(receiver.read { (try? OctetFrames.parse($0).count) == 3 })
+        #expect(await onThread { receiver.read { (try? OctetFrames.parse($0).count) == 3 } })
         await output.shutdown(deadline: deadline(in: 5))
         let frames = try OctetFrames.parse(receiver.received)
         try #require(frames.count == 3)
@@ -103,11 +103,11 @@ import Testing
         defer { receiver.close() }
         let output = SyslogOutput(configuration: configuration(.tcp(host: "127.0.0.1", port: receiver.port)))
         output.offer([TestAlerts.alert(id: 1)])
-        #expect(receiver.read { (try? OctetFrames.parse($0).count) == 1 })
+        #expect(await onThread { receiver.read { (try? OctetFrames.parse($0).count) == 1 } })
         receiver.dropConnection()
         try await Task.sleep(for: .milliseconds(50))
         output.offer([TestAlerts.alert(id: 2)])
-        #expect(receiver.read { (try? OctetFrames.parse($0).count) == 2 })
+        #expect(await onThread { receiver.read { (try? OctetFrames.parse($0).count) == 2 } })
         await output.shutdown(deadline: deadline(in: 5))
         let ids = try OctetFrames.parse(receiver.received).map {
             try TestAlerts.object(try split($0).message)["id"] as? Int

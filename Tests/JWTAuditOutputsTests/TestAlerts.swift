@@ -37,7 +37,7 @@ enum TestAlerts {
 }
 
 /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
     while ContinuousClock.now < deadline {
         if condition() { return true }

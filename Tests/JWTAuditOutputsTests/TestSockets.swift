@@ -51,8 +51,16 @@ enum TestSockets {
     }
 }
 
-/// A Unix datagram socket bound to a path: the shape of `/dev/log`.
-final class TestDatagramReceiver {
+/// Runs blocking `body` on a thread of its own, so that waiting for a socket never holds one of
+/// the few threads that all concurrently running tests share.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+/// A Unix datagram socket bound to a path: the shape of `/dev/log`. Used by one test at a time.
+final class TestDatagramReceiver: @unchecked Sendable {
     let path: String
     private let fd: Int32
 
@@ -86,8 +94,9 @@ final class TestDatagramReceiver {
     }
 }
 
-/// A TCP listener that accepts one connection at a time and reads what it sends.
-final class TestStreamReceiver {
+/// A TCP listener that accepts one connection at a time and reads what it sends. Used by one
+/// test at a time.
+final class TestStreamReceiver: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private var connection: Int32 = -1
