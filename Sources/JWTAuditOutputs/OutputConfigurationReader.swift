@@ -289,7 +289,7 @@ struct OutputConfigurationReader {
         }
     }
 
-    /// Header names are HTTP tokens; values have no line break or NUL. Framing headers are refused.
+    /// Header names are HTTP tokens; values have no control character but tab. Framing headers are refused.
     private func headers(_ member: PositionedJSON.Member, _ field: String) throws -> [String: String] {
         var headers: [String: String] = [:]
         var lowercased: Set<String> = []
@@ -304,9 +304,9 @@ struct OutputConfigurationReader {
             guard lowercased.insert(header.key.lowercased()).inserted else {
                 throw problem(header.line, headerField, "appears twice (header names ignore case)")
             }
-            guard case .string(let value) = header.value.value,
-                !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
-            else { throw problem(header.line, headerField, "must be a string without line breaks") }
+            guard case .string(let value) = header.value.value, WebhookOutput.isValidHeaderValue(value) else {
+                throw problem(header.line, headerField, "must be a string without line breaks or control characters")
+            }
             headers[header.key] = value
         }
         return headers

@@ -79,6 +79,10 @@ public final class WebhookOutput: AlertOutput {
             throw OutputConfigurationError(
                 description: "webhook \(configuration.name): url must be an http or https URL")
         }
+        for (header, value) in configuration.headers where !Self.isValidHeaderValue(value) {
+            throw OutputConfigurationError(
+                description: "webhook \(configuration.name): header \(header) has a control character in its value")
+        }
         name = configuration.name
         worker = OutputWorker(
             name: configuration.name, capacity: configuration.queueCapacity,
@@ -111,6 +115,11 @@ public final class WebhookOutput: AlertOutput {
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return false }
         return true
+    }
+
+    /// Whether `value` may be sent as a header value: no control character but tab (RFC 9110).
+    static func isValidHeaderValue(_ value: String) -> Bool {
+        !value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
     }
 
     /// `scheme://host:port` of `url`: what logs may show of it.
@@ -207,7 +216,8 @@ private final class WebhookPoster: AlertDelivery {
             let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
             answer = try client.execute(request: request, delegate: StatusOnly(), deadline: deadline).wait()
         } catch let error as HTTPClientError {
-            return .retry("\(error)", retryAfter: nil)
+            // Only the error's name: some carry header values or names in parentheses.
+            return .retry(String("\(error)".prefix { $0 != "(" }), retryAfter: nil)
         } catch let error as IOError {
             return .retry("connection failed: \(String(cString: strerror(error.errnoCode)))", retryAfter: nil)
         } catch {

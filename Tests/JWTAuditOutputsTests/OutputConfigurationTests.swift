@@ -137,7 +137,9 @@ import Testing
                 + "\"Authorization\": \"Bearer sekrit\\r\\nX-Evil: 1\"}}]}"
         )
         #expect(
-            message == "jwtaudit.json:2: field outputs[0].headers.Authorization: must be a string without line breaks")
+            message
+                == "jwtaudit.json:2: field outputs[0].headers.Authorization: "
+                + "must be a string without line breaks or control characters")
         #expect(message?.contains("sekrit") == false)
     }
 

@@ -113,6 +113,17 @@ import Testing
         }
     }
 
+    @Test("a header value with a control character is refused when the output is built, without the value")
+    func controlCharacterInHeader() {
+        var configuration = WebhookOutput.Configuration(url: "https://hooks.example/")
+        configuration.headers = ["X-Key": "s3cr3t\u{01}"]
+        #expect {
+            _ = try WebhookOutput(configuration: configuration)
+        } throws: { error in
+            "\(error)" == "webhook webhook: header X-Key has a control character in its value"
+        }
+    }
+
     @Test("backoff doubles from the initial delay up to the cap, with jitter between half and all of it")
     func backoff() {
         let policy = RetryPolicy()
