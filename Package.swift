@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // System C libraries, reached through small module maps.
@@ -72,6 +73,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Alert outputs: stdout (NDJSON), webhook, syslog; bounded queues, counted drops.
+        .target(
+            name: "JWTAuditOutputs",
+            dependencies: [
+                "JWTAuditDetection", "JWTAuditModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
         // Test support: temporary folders, a daemon harness, event builders.
@@ -94,6 +106,14 @@ let package = Package(
         ),
         .testTarget(name: "JWTAuditDetectionTests", dependencies: ["JWTAuditDetection", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditRulesTests", dependencies: ["JWTAuditRules", "JWTAuditDetection"]),
+        .testTarget(
+            name: "JWTAuditOutputsTests",
+            dependencies: [
+                "JWTAuditOutputs", "JWTAuditDetection", "JWTAuditModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(
             name: "JWTAuditEndToEndTests",
