@@ -69,6 +69,7 @@ let package = Package(
             name: "JWTAuditServer",
             dependencies: [
                 "JWTAuditCollector", "JWTAuditAlerting", "JWTAuditDetection", "JWTAuditRules", "JWTAuditStore",
+                "JWTAuditOutputs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -92,7 +93,7 @@ let package = Package(
             name: "jwtaudit",
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
-                "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting", "JWTAuditServer",
+                "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting", "JWTAuditServer", "JWTAuditOutputs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

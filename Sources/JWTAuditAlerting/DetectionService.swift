@@ -10,11 +10,17 @@ public final class DetectionService: Service, @unchecked Sendable {
     public let pipeline: DetectionPipeline
     private let loadRules: @Sendable () throws -> RuleSet
     private let logger: Logger
+    private let afterStop: @Sendable () async -> Void
 
     /// `loadRules` reads the rules file again; its error is logged whole (it names file, line, field).
-    public init(pipeline: DetectionPipeline, logger: Logger, loadRules: @escaping @Sendable () throws -> RuleSet) {
+    /// `afterStop` runs once the last alerts are stored (outputs deliver what they hold).
+    public init(
+        pipeline: DetectionPipeline, logger: Logger, afterStop: @escaping @Sendable () async -> Void = {},
+        loadRules: @escaping @Sendable () throws -> RuleSet
+    ) {
         self.pipeline = pipeline
         self.logger = logger
+        self.afterStop = afterStop
         self.loadRules = loadRules
     }
 
@@ -30,6 +36,7 @@ public final class DetectionService: Service, @unchecked Sendable {
             }
         }
         pipeline.stop()
+        await afterStop()
         logger.info("detection stopped", metadata: ["alerts.published": "\(pipeline.statistics.alertsPublished)"])
     }
 }

@@ -13,6 +13,14 @@ public enum ConfigurationFile {
     public static func load(_ path: String, over base: CollectorConfiguration = CollectorConfiguration()) throws
         -> CollectorConfiguration
     {
+        try load(path, over: base, sections: []).configuration
+    }
+
+    /// `base` with the collector's settings applied, and the top-level members named in `sections`
+    /// (such as `outputs`) handed back unread, for the parts of the daemon that own them.
+    public static func load(
+        _ path: String, over base: CollectorConfiguration = CollectorConfiguration(), sections: Set<String>
+    ) throws -> (configuration: CollectorConfiguration, sections: [String: PositionedJSON]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "\(path): cannot read the configuration file")
         }
@@ -23,7 +31,11 @@ public enum ConfigurationFile {
             throw Problem(description: "\(path):\(error.line): not valid JSON: \(error.message)")
         }
         let reader = Reader(path: path)
-        return try reader.apply(try reader.members(of: root, field: "the configuration"), to: base)
+        let members = try reader.members(of: root, field: "the configuration")
+        let configuration = try reader.apply(members.filter { !sections.contains($0.key) }, to: base)
+        var found: [String: PositionedJSON] = [:]
+        for member in members where sections.contains(member.key) { found[member.key] = member.value }
+        return (configuration, found)
     }
 
     private struct Reader {

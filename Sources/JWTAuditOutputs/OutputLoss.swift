@@ -1,7 +1,6 @@
-import JWTAuditDetection
 
-/// Alerts one output lost since the previous ``OutputDispatcher/takeLosses()``: the material of
-/// an `event_loss` finding.
+/// Alerts one output lost since the previous ``OutputDispatcher/takeLosses()``: the daemon turns it
+/// into an `event_loss` finding (``DetectionEngine/report(_:)``).
 public struct OutputLoss: Sendable, Hashable {
     /// The output's name.
     public var output: String
@@ -20,19 +19,4 @@ public struct OutputLoss: Sendable, Hashable {
     /// Alerts lost in all.
     public var total: Int64 { dropped + failed }
 
-    /// The `event_loss` finding for this loss, keyed by `output`, at event time `now`
-    /// (microseconds since the epoch), with the rule's severity and suppression window.
-    public func finding(
-        at now: Int64, parameters: RuleParameters = BuiltInRule.eventLoss.defaultParameters
-    ) -> Finding {
-        let rule = BuiltInRule.eventLoss
-        let summary =
-            "alert output \(output) lost \(total) alert\(total == 1 ? "" : "s"): \(dropped) dropped "
-            + "(queue full, delivery gave up or shutdown), \(failed) refused by the receiver"
-        return Finding(
-            rule: rule.id, severity: parameters.severity, key: AlertKey("output", output), firstSeen: now,
-            lastSeen: now, count: Int(clamping: total), samples: [], summary: summary, techniques: rule.techniques,
-            tags: rule.tags, suppressionWindow: parameters.suppression
-        )
-    }
 }

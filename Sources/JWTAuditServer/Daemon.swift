@@ -1,6 +1,7 @@
 import JWTAuditAlerting
 import JWTAuditCollector
 import JWTAuditDetection
+import JWTAuditOutputs
 import JWTAuditRules
 import JWTAuditStore
 import Logging
@@ -25,12 +26,16 @@ public enum Daemon {
         let stored = try ledgerStore.load()
         let ledger = RefreshTokenLedger(tokens: stored.tokens, revocations: stored.revocations)
         let engine = DetectionEngine(rules: rules, ledger: ledger)
+        let outputs = try OutputDispatcher(configurations: options.outputs, logger: logger)
         let pipeline = DetectionPipeline(
-            engine: engine, ledgerStore: ledgerStore, recorder: try AlertStore(directory: directory), publisher: nil,
-            logger: logger
+            engine: engine, ledgerStore: ledgerStore, recorder: try AlertStore(directory: directory),
+            publisher: options.outputs.isEmpty ? nil : outputs, logger: logger
         )
         let rulesPath = options.rulesPath
-        let detection = DetectionService(pipeline: pipeline, logger: logger) { try loadRules(rulesPath) }
+        let detection = DetectionService(
+            pipeline: pipeline, logger: logger,
+            afterStop: { await outputs.shutdown(deadline: .now + .seconds(10)) }
+        ) { try loadRules(rulesPath) }
         let collector = try CollectorService(configuration: options.collector, logger: logger) { committed in
             pipeline.submit(committed.events, sequenceGaps: committed.sequenceGaps)
         }
@@ -38,7 +43,7 @@ public enum Daemon {
             "detection on",
             metadata: [
                 "rules": "\(rulesPath ?? "built-in defaults")", "rules.custom": "\(rules.custom.count)",
-                "ledger.entries": "\(ledger.count)",
+                "ledger.entries": "\(ledger.count)", "outputs": "\(options.outputs.map(\.name))",
             ])
         return [detection, collector]
     }

@@ -1,10 +1,13 @@
 import JWTAuditCollector
+import JWTAuditOutputs
 
 /// What `jwtaudit serve` runs: the collector's configuration and detection's.
 public struct DaemonOptions: Sendable {
     public var collector: CollectorConfiguration
     /// The rules file; `nil` runs the built-in rules with their defaults.
     public var rulesPath: String?
+    /// Where alerts go besides the alert store (the configuration file's `outputs`). Default none.
+    public var outputs: [OutputConfiguration] = []
     /// Whether detection runs. Default `true`; off only to measure what it costs.
     public var detection = true
 

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import JWTAuditRetention
 import JWTAuditCollector
+import JWTAuditOutputs
 import JWTAuditServer
 import Logging
 import ServiceLifecycle
@@ -35,9 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = CollectorConfiguration()
+        var outputs: [OutputConfiguration] = []
         if let config {
             do {
-                configuration = try ConfigurationFile.load(config)
+                let loaded = try ConfigurationFile.load(config, sections: ["outputs"])
+                configuration = loaded.configuration
+                if let section = loaded.sections["outputs"] { outputs = try OutputConfiguration.parse(section, path: config) }
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -56,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
         options.detection = detection
+        options.outputs = outputs
         let services: [any Service]
         do {
             services = try Daemon.services(options, logger: logger)

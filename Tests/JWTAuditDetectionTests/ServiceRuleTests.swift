@@ -75,6 +75,9 @@ import Testing
         #expect(gap.count == 12)
         #expect(gap.tags.contains("pci-dss:10.7.2"))
         #expect(engine.report(EventLoss(kind: .outputDropped, source: "output:webhook", count: 0, at: 0)).isEmpty)
+        let dropped = try #require(engine.report(EventLoss(kind: .outputDropped, source: "output:webhook", count: 3, at: 0)).first)
+        #expect(dropped.key == AlertKey([.init("source", "output:webhook"), .init("kind", "output_dropped")]))
+        #expect(dropped.summary.contains("dropped 3 alerts"))
     }
 
     @Test("a producer whose clock runs a day ahead cannot push everyone else's events out of their windows")

@@ -121,4 +121,26 @@ import Testing
             #expect(try alerts(daemon.dataPath, ["--rule", "key_probe"]).isEmpty, "the daemon's defaults (10 kids) raise nothing")
         }
     }
+
+    @Test("an alert configured to go to stdout comes out as one NDJSON line; a bad outputs entry is refused with its line")
+    func stdoutOutput() throws {
+        let folder = try TemporaryDirectory()
+        let config = folder.file("jwtaudit.json")
+        try "{\n  \"outputs\": [\n    {\"type\": \"stdout\", \"min_severity\": \"high\"}\n  ]\n}\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        try withDaemon(["--config", config]) { daemon in
+            try send(daemon, [
+                EventLine.validate(ts: ts(), service: "legacy", outcome: "accepted", clientIP: "203.0.113.44", extra: ["\"alg\":\"none\""])
+            ])
+            var line: Substring?
+            #expect(eventually { line = daemon.log(tail: 50).split(separator: "\n").first { $0.hasPrefix("{") && $0.contains("alg_none_attempt") }; return line != nil })
+            let alert = try replyObject(String(try #require(line)))
+            #expect(alert["severity"] as? String == "critical")
+            #expect((alert["key"] as? [String: String])?["client_ip"] == "203.0.113.44")
+        }
+        try "{\n  \"outputs\": [\n    {\"type\": \"carrier-pigeon\"}\n  ]\n}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try DaemonHarness.run(["serve", "--config", config, "--socket", folder.file("s.sock"), "--data", folder.file("d")])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("jwtaudit.json:3"))
+    }
 }

@@ -67,14 +67,14 @@ import Testing
         defer { close(reader) }
         let output = StdoutOutput(fileDescriptor: writer)
         // Written in the background: 500 alerts do not fit the pipe's buffer.
-        async let collected = onThread { readAll(reader) }
+        let collected = ThreadResult { readAll(reader) }
         output.offer(TestAlerts.alerts(1...500))
         await output.shutdown(deadline: deadline(in: 30))
         #expect(output.counters.sent.load(ordering: .relaxed) == 500)
         output.offer([TestAlerts.alert(id: 501)])
         #expect(output.counters.dropped.load(ordering: .relaxed) == 1)
         close(writer)
-        let ids = try await collected.split(separator: UInt8(ascii: "\n")).map {
+        let ids = try collected.wait().split(separator: UInt8(ascii: "\n")).map {
             try TestAlerts.object($0)["id"] as? Int
         }
         #expect(ids == Array(1...500))

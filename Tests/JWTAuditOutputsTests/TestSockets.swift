@@ -59,6 +59,26 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     }
 }
 
+/// Work started on its own thread at once (not when the cooperative pool gets round to a child
+/// task), whose result is collected later.
+final class ThreadResult<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: T?
+
+    init(_ body: @escaping @Sendable () -> T) {
+        Thread { [self] in
+            value = body()
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the thread to finish.
+    func wait() -> T {
+        done.wait()
+        return value!
+    }
+}
+
 /// A Unix datagram socket bound to a path: the shape of `/dev/log`. Used by one test at a time.
 final class TestDatagramReceiver: @unchecked Sendable {
     let path: String
