@@ -59,7 +59,10 @@ public struct GeneratedLoad: Sendable {
         let schedule = TrafficSchedule(configuration: configuration, universe: universe)
         let streams = NativeThread.runInParallel(count: configuration.connections) { index in
             var generator = TrafficGenerator(
-                universe: universe, schedule: schedule, configuration: configuration, connection: index
+                universe: universe,
+                schedule: schedule,
+                configuration: configuration,
+                connection: index
             )
             return generator.generate(count: configuration.events(forConnection: index))
         }

@@ -76,7 +76,12 @@ extension TrafficGenerator {
         let slot = random.below(familyCount)
         let family = families[slot]
         writeRefreshValidation(
-            family, high: family.jtiHigh, low: family.jtiLow, issuedAt: family.issuedAt, micros: now, table
+            family,
+            high: family.jtiHigh,
+            low: family.jtiLow,
+            issuedAt: family.issuedAt,
+            micros: now,
+            table
         )
         pendingRotation = slot
         pendingRotationMicros = now
@@ -117,8 +122,12 @@ extension TrafficGenerator {
             now - family.rotatedMicros <= Self.raceLimitMicros
         else { return false }
         writeRefreshValidation(
-            family, high: family.previousHigh, low: family.previousLow, issuedAt: family.previousIssuedAt,
-            micros: now, table
+            family,
+            high: family.previousHigh,
+            low: family.previousLow,
+            issuedAt: family.previousIssuedAt,
+            micros: now,
+            table
         )
         return true
     }
@@ -136,13 +145,18 @@ extension TrafficGenerator {
     }
 
     private mutating func writeRefreshValidation(
-        _ family: RefreshFamily, high: UInt64, low: UInt64, issuedAt: Int64, micros: Int64,
+        _ family: RefreshFamily,
+        high: UInt64,
+        low: UInt64,
+        issuedAt: Int64,
+        micros: Int64,
         _ table: UnsafeBufferPointer<UInt8>
     ) {
         let issuer = universe.issuers[Int(universe.subjectIssuer[Int(family.subject)])]
         let issuerIndex = Int(universe.subjectIssuer[Int(family.subject)])
         // Signed with the key that was current when the token was issued.
-        let kid = issuedAt * 1_000_000 < schedule.rotationMicros[issuerIndex] ? issuer.kids.count - 2 : issuer.kids.count - 1
+        let kid =
+            issuedAt * 1_000_000 < schedule.rotationMicros[issuerIndex] ? issuer.kids.count - 2 : issuer.kids.count - 1
         beginLine(micros: micros, service: Int(family.service), table)
         writer.append(",\"outcome\":\"accepted\",\"token_type\":\"refresh\",\"iss\":")
         writer.append(issuer.iss, from: table)
@@ -164,7 +178,11 @@ extension TrafficGenerator {
     }
 
     private mutating func writeLifecycle(
-        _ family: RefreshFamily, kind: StaticString, parent: Bool, micros: Int64, _ table: UnsafeBufferPointer<UInt8>
+        _ family: RefreshFamily,
+        kind: StaticString,
+        parent: Bool,
+        micros: Int64,
+        _ table: UnsafeBufferPointer<UInt8>
     ) {
         let issuerIndex = Int(universe.subjectIssuer[Int(family.subject)])
         beginLine(micros: micros, service: Int(family.service), table)

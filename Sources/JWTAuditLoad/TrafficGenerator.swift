@@ -14,7 +14,7 @@
 /// comes from its subject's usual address, and budgets keep every address under 5 rejections in
 /// any 10 minutes and every OAuth client under 60 `expired` in any minute (subjects and
 /// addresses are shared out between the connections, so the bounds hold over all of them).
-/// Refresh tokens live in families (``TrafficGenerator+Refresh.swift``). Every service emits at
+/// Refresh tokens live in families (see `TrafficGenerator+Refresh.swift`). Every service emits at
 /// least once a minute of event time. Timestamps advance with exponential gaps, so that the
 /// events span ``TrafficConfiguration/spanSeconds``; every event has `seq` 1, 2, 3... per
 /// connection (unless the `event_loss` scenario skips some).
@@ -180,7 +180,9 @@ public struct TrafficGenerator {
         }
         ownedSubjects = owned
         addressBudget = WindowBudget(
-            count: universe.addressCount / connections + 1, windowSeconds: 600, limit: Self.addressRejectionLimit
+            count: universe.addressCount / connections + 1,
+            windowSeconds: 600,
+            limit: Self.addressRejectionLimit
         )
         clientBudget = WindowBudget(count: universe.clients.count, windowSeconds: 60, limit: Self.clientExpiredLimit)
         serviceLastMicros = Array(repeating: configuration.startMicros, count: universe.services.count)
@@ -359,7 +361,10 @@ public struct TrafficGenerator {
     /// budget, and for `expired` its OAuth client below its own. Returns false when none was
     /// found in a few tries.
     mutating func appendRejection(
-        _ reason: RejectReason, issuer: Int?, now: Int64, _ table: UnsafeBufferPointer<UInt8>
+        _ reason: RejectReason,
+        issuer: Int?,
+        now: Int64,
+        _ table: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         guard !ownedSubjects.isEmpty else { return false }
         let nowSeconds = now / 1_000_000
@@ -436,7 +441,11 @@ public struct TrafficGenerator {
     }
 
     private mutating func writeAccess(
-        _ token: AccessToken, service: Int, reason: RejectReason?, now: Int64, _ table: UnsafeBufferPointer<UInt8>
+        _ token: AccessToken,
+        service: Int,
+        reason: RejectReason?,
+        now: Int64,
+        _ table: UnsafeBufferPointer<UInt8>
     ) {
         let issuerIndex = Int(token.issuer)
         let issuer = universe.issuers[issuerIndex]

@@ -16,7 +16,9 @@ public struct TrafficUniverse: Sendable {
         var logsAllClaims: Bool
     }
 
-    /// A token issuer: its URL, signing algorithm, key ids (the last is current) and habits.
+    /// A token issuer: its URL, signing algorithm, key ids and habits. The second-to-last key id
+    /// is current when the traffic starts; the issuer rotates to the last one during the run
+    /// (``TrafficSchedule``); older ones still sign a few tokens before the rotation.
     struct Issuer: Sendable {
         var iss: Span
         var alg: Span

@@ -109,7 +109,8 @@ struct LoadgenCommand: AsyncParsableCommand {
             note(
                 "scenario \(scenario.id): attack at \(RFC3339.format(micros: attack)); event time spans "
                     + "\(String(format: "%.1f", traffic.spanSeconds / 60)) min"
-                    + (traffic.effectiveEventsPerSecond < traffic.eventsPerSecond ? " (lengthened for the scenario)" : "")
+                    + (traffic.effectiveEventsPerSecond < traffic.eventsPerSecond
+                        ? " (lengthened for the scenario)" : "")
             )
         }
         let generateStart = Date()

@@ -30,7 +30,9 @@ enum DecodedTraffic {
                 case .success(let event):
                     events.append(DecodedEvent(event: event, connection: connection, line: index))
                 case .failure(let rejection):
-                    throw DecodeFailure(description: "line \(index): \(rejection): \(String(decoding: line, as: UTF8.self))")
+                    throw DecodeFailure(
+                        description: "line \(index): \(rejection): \(String(decoding: line, as: UTF8.self))"
+                    )
                 }
             }
         }
@@ -107,7 +109,9 @@ enum DetectorChecks {
         // event_loss: a gap in a producer's seq, in the order it sent its lines.
         var sequences: [Int: [(line: Int, sequence: Int64)]] = [:]
         for decoded in events {
-            if let sequence = decoded.event.sequence { sequences[decoded.connection, default: []].append((decoded.line, sequence)) }
+            if let sequence = decoded.event.sequence {
+                sequences[decoded.connection, default: []].append((decoded.line, sequence))
+            }
         }
         for (connection, lines) in sequences.sorted(by: { $0.key < $1.key }) {
             let ordered = lines.sorted { $0.line < $1.line }.map(\.sequence)
@@ -227,7 +231,9 @@ enum DetectorChecks {
                 if expiredByAddress[address]!.count >= 100 { hit("expired_token_storm", "from \(address)") }
             }
             if rejected {
-                if let sub = event.subject { rejectionsBySubject[sub, default: Window()].add(time, (), span: 10 * minute) }
+                if let sub = event.subject {
+                    rejectionsBySubject[sub, default: Window()].add(time, (), span: 10 * minute)
+                }
                 rejectionsByAddress[address, default: Window()].add(time, (), span: 10 * minute)
             }
             if accepted {
@@ -313,7 +319,10 @@ struct RefreshLedger {
             let family = event.family ?? familyOf[parent] ?? jti
             familyOf[jti] = family
             families[family] = Family(
-                current: jti, previous: parent, rotated: event.timestamp, address: event.clientIP,
+                current: jti,
+                previous: parent,
+                rotated: event.timestamp,
+                address: event.clientIP,
                 userAgent: event.userAgent
             )
         case .revoke:

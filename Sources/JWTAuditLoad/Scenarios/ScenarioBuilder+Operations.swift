@@ -19,9 +19,14 @@ extension ScenarioBuilder {
         let reasons = ["bad_signature", "malformed", "claims_invalid"]
         for step in 0..<count {
             var event = access(
-                at: at(60 * Double(step) / Double(count)), service: Self.spikeService, subject: subject(),
-                tokenID: tokenID(), address: "100.\(64 + step >> 16 & 63).\(step >> 8 & 255).\(step & 255)", userAgent: Self.toolAgents[step % 3],
-                accepted: false, reason: reasons[step % reasons.count]
+                at: at(60 * Double(step) / Double(count)),
+                service: Self.spikeService,
+                subject: subject(),
+                tokenID: tokenID(),
+                address: "100.\(64 + step >> 16 & 63).\(step >> 8 & 255).\(step & 255)",
+                userAgent: Self.toolAgents[step % 3],
+                accepted: false,
+                reason: reasons[step % reasons.count]
             )
             if event.reason == "malformed" {
                 event.subject = nil

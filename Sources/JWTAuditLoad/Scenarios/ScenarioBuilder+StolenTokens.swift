@@ -8,8 +8,14 @@ extension ScenarioBuilder {
         for step in 0..<30 {
             add(
                 access(
-                    at: at(Double(step) * 1.35), service: "payments-api", subject: subject, tokenID: tokenID,
-                    address: address, userAgent: Self.toolAgents[3], accepted: false, reason: "bad_signature"
+                    at: at(Double(step) * 1.35),
+                    service: "payments-api",
+                    subject: subject,
+                    tokenID: tokenID,
+                    address: address,
+                    userAgent: Self.toolAgents[3],
+                    accepted: false,
+                    reason: "bad_signature"
                 )
             )
         }
@@ -22,8 +28,13 @@ extension ScenarioBuilder {
         let reasons = ["expired", "bad_signature", "revoked"]
         for step in 0..<12 {
             var event = access(
-                at: at(Double(step) * 15), service: services[step % services.count], subject: subject(),
-                tokenID: tokenID(), address: address, userAgent: Self.toolAgents[0], accepted: false,
+                at: at(Double(step) * 15),
+                service: services[step % services.count],
+                subject: subject(),
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[0],
+                accepted: false,
                 reason: reasons[step % reasons.count]
             )
             if event.reason == "expired" {
@@ -49,8 +60,14 @@ extension ScenarioBuilder {
             let age = Int64(60 + seconds)
             add(
                 access(
-                    at: at(seconds), service: "accounts-api", subject: subject, tokenID: tokenID, address: address,
-                    userAgent: agent, accepted: true, age: age
+                    at: at(seconds),
+                    service: "accounts-api",
+                    subject: subject,
+                    tokenID: tokenID,
+                    address: address,
+                    userAgent: agent,
+                    accepted: true,
+                    age: age
                 )
             )
         }
@@ -64,8 +81,13 @@ extension ScenarioBuilder {
         let tokenID = tokenID()
         add(
             access(
-                at: at(0), service: "orders-api", subject: subject, tokenID: tokenID, address: address,
-                userAgent: Self.toolAgents[1], accepted: true
+                at: at(0),
+                service: "orders-api",
+                subject: subject,
+                tokenID: tokenID,
+                address: address,
+                userAgent: Self.toolAgents[1],
+                accepted: true
             )
         )
         let targets = [
@@ -76,9 +98,15 @@ extension ScenarioBuilder {
         for (step, name) in targets.enumerated() {
             let foreign = step % 4 == 3
             var event = access(
-                at: at(15 + Double(step) * 14), service: name, subject: subject,
-                tokenID: foreign ? self.tokenID() : tokenID, address: address, userAgent: Self.toolAgents[1],
-                accepted: false, reason: foreign ? "issuer_mismatch" : "audience_mismatch", age: Int64(75 + step * 14)
+                at: at(15 + Double(step) * 14),
+                service: name,
+                subject: subject,
+                tokenID: foreign ? self.tokenID() : tokenID,
+                address: address,
+                userAgent: Self.toolAgents[1],
+                accepted: false,
+                reason: foreign ? "issuer_mismatch" : "audience_mismatch",
+                age: Int64(75 + step * 14)
             )
             if foreign {
                 event.issuer = Self.attackerIssuer
@@ -98,8 +126,14 @@ extension ScenarioBuilder {
         let reasons = ["bad_signature", "claims_invalid", "expired", "bad_signature", "claims_invalid", "expired"]
         for (step, reason) in reasons.enumerated() {
             var event = access(
-                at: at(Double(step) * 20), service: "accounts-api", subject: subject, tokenID: tokenID(),
-                address: address, userAgent: Self.toolAgents[2], accepted: false, reason: reason
+                at: at(Double(step) * 20),
+                service: "accounts-api",
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[2],
+                accepted: false,
+                reason: reason
             )
             if reason == "expired" {
                 event.expiresIn = -1_200
@@ -109,8 +143,13 @@ extension ScenarioBuilder {
         }
         add(
             access(
-                at: at(180), service: "accounts-api", subject: subject, tokenID: tokenID(), address: address,
-                userAgent: Self.toolAgents[2], accepted: true
+                at: at(180),
+                service: "accounts-api",
+                subject: subject,
+                tokenID: tokenID(),
+                address: address,
+                userAgent: Self.toolAgents[2],
+                accepted: true
             )
         )
     }
@@ -123,9 +162,14 @@ extension ScenarioBuilder {
         for step in 0..<150 {
             let seconds = Double(step) / 3
             var event = access(
-                at: at(seconds), service: services[step % services.count], subject: "reporting-job@clients",
-                tokenID: tokenID, address: attacker(60 + step % 2), userAgent: "Apache-HttpClient/5.3.1 (Java/17.0.9)",
-                accepted: false, reason: "expired"
+                at: at(seconds),
+                service: services[step % services.count],
+                subject: "reporting-job@clients",
+                tokenID: tokenID,
+                address: attacker(60 + step % 2),
+                userAgent: "Apache-HttpClient/5.3.1 (Java/17.0.9)",
+                accepted: false,
+                reason: "expired"
             )
             // One token that expired 40 minutes before the storm.
             event.expiresIn = -2_400 - Int64(seconds)

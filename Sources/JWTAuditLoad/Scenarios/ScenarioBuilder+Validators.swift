@@ -5,8 +5,12 @@ extension ScenarioBuilder {
     mutating func validatorMisconfig() {
         for step in 0..<6 {
             var event = access(
-                at: at(Double(step) * 45), service: "invoices-api", subject: subject(), tokenID: tokenID(),
-                address: "192.0.2.\(100 + step)", userAgent: universe.text(universe.userAgents[step % 4]),
+                at: at(Double(step) * 45),
+                service: "invoices-api",
+                subject: subject(),
+                tokenID: tokenID(),
+                address: "192.0.2.\(100 + step)",
+                userAgent: universe.text(universe.userAgents[step % 4]),
                 accepted: true
             )
             if step < 4 {
@@ -27,8 +31,12 @@ extension ScenarioBuilder {
         for step in 0..<8 {
             let ahead = Int64(180 + step * 25)
             var event = access(
-                at: at(Double(step) * 25), service: "files-api", subject: subject(), tokenID: tokenID(),
-                address: "192.0.2.\(120 + step)", userAgent: universe.text(universe.userAgents[step % 4]),
+                at: at(Double(step) * 25),
+                service: "files-api",
+                subject: subject(),
+                tokenID: tokenID(),
+                address: "192.0.2.\(120 + step)",
+                userAgent: universe.text(universe.userAgents[step % 4]),
                 accepted: true
             )
             event.issuedIn = ahead

@@ -97,8 +97,15 @@ struct ScenarioBuilder {
     /// An access-token validation at `service` by the main issuer's rules: issued `age` seconds
     /// before `ts`, living 15 minutes, for that service's audience.
     func access(
-        at micros: Int64, service name: String, subject: String, tokenID: String, address: String,
-        userAgent: String, accepted: Bool, reason: String? = nil, age: Int64 = 60
+        at micros: Int64,
+        service name: String,
+        subject: String,
+        tokenID: String,
+        address: String,
+        userAgent: String,
+        accepted: Bool,
+        reason: String? = nil,
+        age: Int64 = 60
     ) -> ScenarioEvent {
         let index = service(name)
         let issuer = universe.issuers[Self.mainIssuer]

@@ -48,7 +48,10 @@ public struct ScenarioPlan: Sendable {
         var builder = ScenarioBuilder(
             configuration: configuration,
             universe: universe,
-            rotationMicros: TrafficSchedule.rotationMicros(configuration: configuration, issuers: universe.issuers.count)
+            rotationMicros: TrafficSchedule.rotationMicros(
+                configuration: configuration,
+                issuers: universe.issuers.count
+            )
         )
         builder.build(scenario)
         self.scenario = scenario

@@ -10,7 +10,10 @@ public enum ScenarioTraffic {
     /// The configuration these helpers generate: `events` events on one connection from
     /// `startMicros`, at the default pace of event time (lengthened if the scenario needs more).
     public static func configuration(
-        events: Int, seed: UInt64, scenario: AttackScenario?, startMicros: Int64 = defaultStartMicros
+        events: Int,
+        seed: UInt64,
+        scenario: AttackScenario?,
+        startMicros: Int64 = defaultStartMicros
     ) -> TrafficConfiguration {
         var configuration = TrafficConfiguration(seed: seed, events: events)
         configuration.startMicros = startMicros
@@ -24,7 +27,10 @@ public enum ScenarioTraffic {
     /// The attack's lines count among the `events`; give at least 10,000 events so the attack
     /// stays a small part of them (the `failure_rate_spike` attack alone has 300 or more).
     public static func lines(
-        events: Int, seed: UInt64, scenario: AttackScenario?, startMicros: Int64 = defaultStartMicros
+        events: Int,
+        seed: UInt64,
+        scenario: AttackScenario?,
+        startMicros: Int64 = defaultStartMicros
     ) -> [String] {
         GeneratedLoad.generate(configuration(events: events, seed: seed, scenario: scenario, startMicros: startMicros))
             .lines
@@ -32,7 +38,10 @@ public enum ScenarioTraffic {
 
     /// The same lines as ``lines(events:seed:scenario:startMicros:)``, as bytes.
     public static func byteLines(
-        events: Int, seed: UInt64, scenario: AttackScenario?, startMicros: Int64 = defaultStartMicros
+        events: Int,
+        seed: UInt64,
+        scenario: AttackScenario?,
+        startMicros: Int64 = defaultStartMicros
     ) -> [[UInt8]] {
         GeneratedLoad.generate(configuration(events: events, seed: seed, scenario: scenario, startMicros: startMicros))
             .byteLines
