@@ -16,7 +16,9 @@ public struct TrafficUniverse: Sendable {
         var logsAllClaims: Bool
     }
 
-    /// A token issuer: its URL, signing algorithm, key ids (the last is current) and habits.
+    /// A token issuer: its URL, signing algorithm, key ids and habits. The second-to-last key id
+    /// is current when the traffic starts; the issuer rotates to the last one during the run
+    /// (``TrafficSchedule``); older ones still sign a few tokens before the rotation.
     struct Issuer: Sendable {
         var iss: Span
         var alg: Span
@@ -57,13 +59,9 @@ public struct TrafficUniverse: Sendable {
     let subjectClient: [UInt8]
     let subjectRanks: ZipfDistribution
     let addresses: [Span]
-    /// A few addresses that send most of the hostile traffic (scanners, credential stuffers).
-    let hostileAddresses: [Int]
-    /// Issuer URLs that no service trusts (for `issuer_mismatch`).
+    /// Issuer URLs that no service trusts: a staging issuer, a typo, a developer's laptop (for a
+    /// benign `issuer_mismatch`).
     let foreignIssuers: [Span]
-    let algorithmHS256: Span
-    let algorithmRS384: Span
-    let algorithmNone: Span
 
     /// Builds the population for `seed`.
     public init(seed: UInt64, subjects subjectCount: Int = 100_000, addresses addressCount: Int = 50_000) {
@@ -129,7 +127,7 @@ public struct TrafficUniverse: Sendable {
                 kids: ["nOo3ZDrODXEK1jKWhXslHR", "L1KfKFI_jnXbwWc22xZxw1"].map { table.add($0) },
                 typ: table.add("JWT"),
                 setsNotBefore: true,
-                accessLifetime: 3900,
+                accessLifetime: 3600,
                 tenant: table.add("7c1d4f2e"),
                 clientIDLogged: true
             ),
@@ -144,11 +142,8 @@ public struct TrafficUniverse: Sendable {
                 clientIDLogged: true
             ),
         ]
-        foreignIssuers = ["https://auth.example.co/", "https://accounts.evil.example/", "http://localhost:8080"]
+        foreignIssuers = ["https://auth.staging.example.com/", "https://auth.example.co/", "http://localhost:8080"]
             .map { table.add($0) }
-        algorithmHS256 = table.add("HS256")
-        algorithmRS384 = table.add("RS384")
-        algorithmNone = table.add("none")
 
         userAgents = Self.userAgentList.map { table.add($0) }
         // Most common first: the subjects' clients follow a Zipf-like skew over this list.
@@ -192,7 +187,6 @@ public struct TrafficUniverse: Sendable {
             addresses.append(table.add(quoted: writer.bytes))
         }
         self.addresses = addresses
-        hostileAddresses = (0..<60).map { _ in random.below(addressCount) }
 
         // Subjects: each belongs to one issuer, whose id format it has; a home address; a client.
         var subjects: [Span] = []
@@ -247,6 +241,11 @@ public struct TrafficUniverse: Sendable {
         self.subjectClient = subjectClient
         subjectRanks = ZipfDistribution(count: subjectCount, exponent: 0.75)
         self.table = table
+    }
+
+    /// The text of a span without its JSON quotes (the population's strings need no escapes).
+    func text(_ span: Span) -> String {
+        String(decoding: table.bytes[Int(span.start) + 1..<Int(span.start + span.count) - 1], as: UTF8.self)
     }
 
     /// The subject index of Zipf rank `rank`: a fixed permutation, so popular subjects are spread

@@ -11,12 +11,19 @@ struct LoadgenCommand: AsyncParsableCommand {
         abstract: "Generate realistic JWT validation events and send them to the daemon (or to a file).",
         discussion: """
             The traffic is deterministic for a seed (and --start): 40 services, 4 issuers (RS256, \
-            ES256, EdDSA) with their key ids, 100,000 subjects with a Zipf-like skew, 50,000 client \
-            addresses (IPv4 and IPv6), 10 clients and their user agents, access tokens reused across \
-            requests, refresh-token issue and rotation, and about 5% rejections over every reason. \
-            Each connection carries its own share, with `seq` 1, 2, 3... All bytes are generated \
-            before sending starts, so sending costs little CPU. Timestamps start at --start and \
-            advance at --rate events/s (10,000/s when --rate is 0).
+            ES256, EdDSA) that each rotate their key once, 100,000 subjects with a Zipf-like skew, \
+            50,000 client addresses (IPv4 and IPv6), 10 clients and their user agents, access tokens \
+            reused across requests and in bursts, refresh-token families (issue, refresh and rotate, \
+            logout), and about 5% rejections, mostly just-expired tokens, kept below every detector's \
+            threshold. Each connection carries its own share, with `seq` 1, 2, 3... All bytes are \
+            generated before sending starts, so sending costs little CPU. Timestamps start at \
+            --start and advance at --rate events/s (10,000/s when --rate is 0), or span \
+            --simulated-minutes.
+
+            --scenario NAME mixes one attack into connection 0 at --attack-at of the span \
+            (--list-scenarios names them). A scenario that needs more event time than the events \
+            would span (a 10-minute baseline) lengthens the span; timestamps then end about now \
+            unless --start is given. See docs/loadgen.md.
             """
     )
 
@@ -47,6 +54,18 @@ struct LoadgenCommand: AsyncParsableCommand {
     @Option(help: "Write the NDJSON (no hello lines) to this file (`-`: standard output) instead of sending.")
     var out: String?
 
+    @Option(help: "Mix this attack into the traffic (see --list-scenarios).")
+    var scenario: String?
+
+    @Option(help: "Where the attack starts, as a share of the event-time span (0 to 0.75).")
+    var attackAt = 0.1
+
+    @Option(help: "Event time the events span, in minutes (simulated time). Default: events / rate.")
+    var simulatedMinutes: Double?
+
+    @Flag(help: "List the attack scenarios, one a line, and exit.")
+    var listScenarios = false
+
     func validate() throws {
         guard events >= 0 else { throw ValidationError("--events must not be negative") }
         guard connections >= 1 && connections <= 1024 else {
@@ -56,12 +75,44 @@ struct LoadgenCommand: AsyncParsableCommand {
         if let start, parseStart(start) == nil {
             throw ValidationError("--start must be RFC 3339 (2025-11-29T00:00:00Z) or seconds since the epoch")
         }
+        if let scenario, AttackScenario(rawValue: scenario) == nil {
+            throw ValidationError("unknown scenario \(scenario); --list-scenarios names them")
+        }
+        guard attackAt >= 0 && attackAt <= 0.75 else { throw ValidationError("--attack-at must be between 0 and 0.75") }
+        if let simulatedMinutes, !(simulatedMinutes > 0 && simulatedMinutes.isFinite) {
+            throw ValidationError("--simulated-minutes must be positive")
+        }
+        if scenario != nil && events < 10_000 && !listScenarios {
+            throw ValidationError("--scenario needs at least 10,000 --events (the attack must stay a small part)")
+        }
     }
 
     func run() async throws {
+        if listScenarios {
+            let width = AttackScenario.allCases.map(\.id.count).max() ?? 0
+            for scenario in AttackScenario.allCases {
+                print(scenario.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + scenario.summary)
+            }
+            return
+        }
         var traffic = TrafficConfiguration(seed: seed, events: events, connections: connections)
-        traffic.startMicros = start.flatMap(parseStart) ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
         if rate > 0 { traffic.eventsPerSecond = rate }
+        if let simulatedMinutes, events > 0 { traffic.eventsPerSecond = Double(events) / (simulatedMinutes * 60) }
+        traffic.scenario = scenario.flatMap(AttackScenario.init(rawValue:))
+        traffic.attackAt = attackAt
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        // Simulated time ends about now: the traffic happened over the last minutes.
+        let simulated = simulatedMinutes != nil || traffic.effectiveEventsPerSecond < traffic.eventsPerSecond
+        traffic.startMicros =
+            start.flatMap(parseStart) ?? (simulated ? now - Int64(traffic.spanSeconds * 1_000_000) : now)
+        if let scenario = traffic.scenario, let attack = traffic.attackStartMicros {
+            note(
+                "scenario \(scenario.id): attack at \(RFC3339.format(micros: attack)); event time spans "
+                    + "\(String(format: "%.1f", traffic.spanSeconds / 60)) min"
+                    + (traffic.effectiveEventsPerSecond < traffic.eventsPerSecond
+                        ? " (lengthened for the scenario)" : "")
+            )
+        }
         let generateStart = Date()
         let load = GeneratedLoad.generate(traffic)
         let generateSeconds = Date().timeIntervalSince(generateStart)

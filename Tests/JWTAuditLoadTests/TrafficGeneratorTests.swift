@@ -96,7 +96,7 @@ struct TrafficGeneratorTests {
     func validLines() throws {
         let events = try Sample.parsed.get()
         #expect(events.count == 100_000)
-        let kinds: Set = ["issue", "rotate"]
+        let kinds: Set = ["issue", "rotate", "revoke"]
         let reasons = Set(TrafficGenerator.reasonNames)
         var lastSequence = [Int64](repeating: 0, count: Sample.configuration.connections)
         var lastTime = [Int64](repeating: 0, count: Sample.configuration.connections)
