@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
-        .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
+        .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel", "JWTAuditDetection"]),
         .testTarget(
             name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditDetection", "JWTAuditTesting"]
         ),

@@ -138,7 +138,7 @@ public final class DetectionEngine {
             WindowedDetector(
                 .tokenSpray, rules: rules, limits: limits, groups: [.clientIP], distinct: .sub
             ) {
-                $0.outcome == .rejected && $0.reason != .expired && $0.reason != .notYetValid
+                $0.outcome == .rejected && !ClockNoise.contains($0)
             },
             FailureRateSpikeDetector(rules: rules, limits: limits),
             RefreshReuseDetector(rules: rules, ledger: ledger),

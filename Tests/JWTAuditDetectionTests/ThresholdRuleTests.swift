@@ -74,6 +74,15 @@ import Testing
             TokenEvent.validate(at: Double($0) * 5, outcome: .rejected, reason: .claimsInvalid, ip: "198.51.100.2", sub: "bob")
         })
         #expect(noisy.fired(.tokenSpray).isEmpty)
+
+        // Stolen tokens that expired an hour ago are not clock noise: they count.
+        let stolen = DetectionHarness()
+        stolen.feed((0..<10).map {
+            var event = TokenEvent.validate(at: Double($0) * 10, outcome: .rejected, reason: .expired, ip: "203.0.113.55", sub: "victim-\($0)")
+            event.expiresAt = event.timestamp / 1_000_000 - 3_600
+            return event
+        })
+        #expect(stolen.fired(.tokenSpray).count == 1)
     }
 
     @Test("token_replay: one access jti from 3 distinct IPs in 10 minutes; many uses from one IP are fine")

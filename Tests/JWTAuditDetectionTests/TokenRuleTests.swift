@@ -146,13 +146,23 @@ import Testing
         #expect(try #require(detection.fired(.retiredKey).first).severity == .critical)
 
         let rotation = DetectionHarness()
-        rotation.feed((0..<10).map { TokenEvent.validate(at: Double($0), kid: "k1") })
-        rotation.feed(TokenEvent.validate(at: 20, kid: "k2"))
+        rotation.feed((0..<60).map { TokenEvent.validate(at: Double($0), kid: "k1") })
+        rotation.feed(TokenEvent.validate(at: 60, kid: "k2"))
         rotation.feed((0..<10).map {
-            TokenEvent.validate(at: 30 + Double($0), outcome: .rejected, reason: .keyUnknown, ip: "198.51.100.\($0)", kid: "forged-\($0)")
+            TokenEvent.validate(at: 70 + Double($0), outcome: .rejected, reason: .keyUnknown, ip: "198.51.100.\($0)", kid: "forged-\($0)")
         })
         let burst = try #require(rotation.fired(.retiredKey).first)
         #expect(burst.key == AlertKey("iss", "https://idp.example"))
+    }
+
+    @Test("several keys valid at once are learned in the issuer's first 30 s, not taken for rotations")
+    func concurrentKeys() {
+        let detection = DetectionHarness()
+        detection.feed((0..<20).map { TokenEvent.validate(at: Double($0), kid: $0 % 3 == 0 ? "old" : "current") })
+        detection.feed((0..<10).map {
+            TokenEvent.validate(at: 40 + Double($0), outcome: .rejected, reason: .keyUnknown, ip: "198.51.100.\($0)", kid: "guess-\($0)")
+        })
+        #expect(detection.fired(.retiredKey).isEmpty)
     }
 
     @Test("a key rotation with a short overlap and a few stale-cache rejections raises nothing")

@@ -1,3 +1,4 @@
+import JWTAuditDetection
 import JWTAuditModel
 import Testing
 
@@ -35,12 +36,12 @@ struct AttackScenarioTests {
         #expect(load.eventCount == 12_000)
         #expect(load.streams[0].attackLines.count == plan.events.count)
 
-        var mixed = DetectorChecks.findings(try DecodedTraffic.decode(load))
+        var mixed = EngineFindings.findings(try DecodedTraffic.decode(load))
         var benignConfiguration = configuration
         benignConfiguration.scenario = nil
         benignConfiguration.eventsPerSecond = configuration.effectiveEventsPerSecond
         let benignLoad = GeneratedLoad.generate(benignConfiguration)
-        var benign = DetectorChecks.findings(try DecodedTraffic.decode(benignLoad))
+        var benign = EngineFindings.findings(try DecodedTraffic.decode(benignLoad))
         // Benign traffic has its own rare double refreshes: compare without them, and check the
         // refresh_race scenario on its own lines.
         benign["refresh_race"] = nil
@@ -50,12 +51,12 @@ struct AttackScenarioTests {
         if scenario == .refreshRace {
             let attack = load.streams[0].attackLines.map { load.streams[0].line($0) }
             let decoder = EventDecoder(fingerprinter: nil)
-            var ledger = RefreshLedger()
-            var found: [String] = []
-            for line in attack {
-                let event = try line.dropLast().withUnsafeBytes { try decoder.decode($0).get() }
-                if let finding = ledger.apply(event) { found.append(finding.rule) }
+            let events = try attack.enumerated().map { index, line in
+                var event = try line.dropLast().withUnsafeBytes { try decoder.decode($0).get() }
+                event.sequence = nil  // the attack's lines alone skip the benign lines' numbers
+                return DecodedEvent(event: event, connection: 0, line: index)
             }
+            let found = EngineFindings.findingList(events).map(\.rule)
             #expect(found == ["refresh_race"])
         }
     }
@@ -115,7 +116,7 @@ struct AttackScenarioTests {
         let times = events.filter { $0.event.service == "orders-api" }.map(\.event.timestamp)
         #expect(times.contains { $0 < attack } && times.contains { $0 >= attack + 600_000_000 })
         #expect(!times.contains { $0 >= attack && $0 < attack + 600_000_000 })
-        #expect(DetectorChecks.findings(events)["logging_gap"] != nil)
+        #expect(EngineFindings.findings(events)["logging_gap"] != nil)
     }
 
     @Test("event_loss skips 25 seq numbers on connection 0 only")

@@ -1,8 +1,8 @@
 import JWTAuditModel
 
 /// `failures_then_success`: at least `threshold` rejections for one `sub` or `client_ip`, then an
-/// acceptance for it within `window`: a guess that worked. Rejections for `expired` and
-/// `not_yet_valid` do not count: they are the clock noise of every deployment, not guesses.
+/// acceptance for it within `window`: a guess that worked. ``ClockNoise`` (a token just expired or
+/// a little early) does not count: every deployment makes it, and it guesses nothing.
 final class FailuresThenSuccessDetector: Detector {
     private var settings: RuleSettings
     private var bySubject: BoundedTable<EventWindow>
@@ -21,7 +21,7 @@ final class FailuresThenSuccessDetector: Detector {
     func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
         guard event.kind == .validate else { return }
         if event.outcome == .rejected {
-            guard event.reason != .expired && event.reason != .notYetValid else { return }
+            guard !ClockNoise.contains(event) else { return }
             let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
             guard enabled else { return }
             let horizon = context.horizon(window)

@@ -2,7 +2,7 @@ import JWTAuditModel
 
 /// `retired_key`: a `kid` marked retired in the rules (critical when accepted), or a burst of
 /// `key_unknown` rejections with `threshold` distinct `kid`s for an issuer within `window` after a
-/// key rotation (a new `kid` first accepted for an issuer that already had one).
+/// key rotation (a new `kid` first accepted for an issuer whose keys were learned: seen for 30 s).
 final class RetiredKeyDetector: Detector {
     private var settings: RuleSettings
     private var retired: Set<String> = []
@@ -10,13 +10,18 @@ final class RetiredKeyDetector: Detector {
     private var unknownAfterRotation: ThresholdCounter
     private let capacity: Int
 
+    /// How long an issuer's accepted keys are learned before a new one counts as a rotation: several
+    /// keys are often valid at once, and all of them show up in the first seconds of traffic.
+    static let learning: Int64 = 30_000_000
+
     private struct IssuerKeys {
         var kids: Set<String> = []
+        var firstSeen: Int64
         var rotatedAt: Int64?
 
-        /// Adds a newly accepted `kid`; a new key beside known ones is a rotation.
+        /// Adds a newly accepted `kid`; a new key once the issuer's keys are learned is a rotation.
         mutating func update(_ kid: String, at time: Int64) {
-            if !kids.isEmpty { rotatedAt = time }
+            if !kids.isEmpty && time - firstSeen >= RetiredKeyDetector.learning { rotatedAt = time }
             if kids.count >= 32 { kids.removeFirst() }
             kids.insert(kid)
         }
@@ -76,7 +81,7 @@ final class RetiredKeyDetector: Detector {
     private func learn(_ kid: String, issuer: String, at time: Int64) {
         if let known = issuers[issuer]?.kids, known.contains(kid) { return }
         guard issuers[issuer] != nil || issuers.count < capacity else { return }
-        issuers[issuer, default: IssuerKeys()].update(kid, at: time)
+        issuers[issuer, default: IssuerKeys(firstSeen: time)].update(kid, at: time)
     }
 
     func tick(_ context: inout DetectionContext) {
