@@ -147,7 +147,11 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JWTAuditAccessTests", dependencies: ["JWTAuditAccess", "JWTAuditTesting"]),
+        .testTarget(name: "JWTAuditAccessTests", dependencies: ["JWTAuditAccess", "JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(
+            name: "JWTAuditMetricsTests",
+            dependencies: ["JWTAuditMetrics", "JWTAuditCollector", "JWTAuditStore", "JWTAuditModel", "JWTAuditTesting"]
+        ),
         .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(
             name: "JWTAuditEndToEndTests",
