@@ -164,6 +164,12 @@ import Testing
             #expect(metrics.text.contains("# TYPE jwtaudit_events_received_total counter"))
             #expect(try HTTPTestClient.request("GET", "/api/v1/alerts", port: port).status == 401)
         }
+        let folder = try TemporaryDirectory()
+        let refused = try DaemonHarness.run([
+            "serve", "--http", "localhost", "--socket", folder.file("s.sock"), "--data", folder.file("d"),
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("expected ADDR:PORT"))
         try withDaemon(["--http", "off"]) { daemon in
             #expect(eventually { daemon.log(tail: 20).contains("the HTTP API is off") })
             #expect(!daemon.log(tail: 20).contains("http listening"))
