@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // System C libraries, reached through small module maps.
@@ -38,6 +42,7 @@ let package = Package(
             name: "JWTAuditCollector",
             dependencies: [
                 "JWTAuditModel", "JWTAuditCrypto", "JWTAuditStore", "CPeerCredentials",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,8 +74,33 @@ let package = Package(
             name: "JWTAuditServer",
             dependencies: [
                 "JWTAuditCollector", "JWTAuditAlerting", "JWTAuditDetection", "JWTAuditRules", "JWTAuditStore",
-                "JWTAuditOutputs",
+                "JWTAuditOutputs", "JWTAuditAccess", "JWTAuditHTTP", "JWTAuditMetrics", "JWTAuditModel",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // API tokens (stored hashed), roles, failed-authentication records and their rate limit.
+        .target(name: "JWTAuditAccess", dependencies: ["JWTAuditStore", "JWTAuditCrypto"]),
+        // Prometheus metrics: the catalogue, a swift-metrics factory over the registry, scrape-time readers.
+        .target(
+            name: "JWTAuditMetrics",
+            dependencies: [
+                "JWTAuditCollector", "JWTAuditAlerting", "JWTAuditOutputs", "JWTAuditStore", "JWTAuditDetection",
+                "JWTAuditAccess", "JWTAuditModel",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The HTTP API (Hummingbird): alerts, triage, events, stats, metrics; token authentication.
+        .target(
+            name: "JWTAuditHTTP",
+            dependencies: [
+                "JWTAuditAccess", "JWTAuditStore", "JWTAuditDetection", "JWTAuditModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -94,7 +124,9 @@ let package = Package(
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
                 "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting", "JWTAuditServer", "JWTAuditOutputs",
+                "JWTAuditAccess", "JWTAuditMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -114,6 +146,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
+        ),
+        .testTarget(name: "JWTAuditAccessTests", dependencies: ["JWTAuditAccess", "JWTAuditStore", "JWTAuditTesting"]),
+        .testTarget(
+            name: "JWTAuditMetricsTests",
+            dependencies: ["JWTAuditMetrics", "JWTAuditCollector", "JWTAuditStore", "JWTAuditModel", "JWTAuditTesting"]
         ),
         .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
         .testTarget(

@@ -76,6 +76,13 @@ public final class DetectionPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Events queued for detection and not yet taken by its thread.
+    public var queueDepth: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queuedEvents
+    }
+
     /// Counters for metrics and logs.
     public var statistics: DetectionPipelineStatistics {
         statisticsLock.lock()

@@ -1,3 +1,5 @@
+import CoreMetrics
+import JWTAuditModel
 import Synchronization
 
 /// Running totals of the collector, readable from any thread.
@@ -10,7 +12,21 @@ public final class CollectorCounters: Sendable {
     public let commits = Atomic<Int64>(0)
     public let connectionsOpen = Atomic<Int64>(0)
     public let writeFailures = Atomic<Int64>(0)
+    /// Events waiting for the writer's next group commit.
+    public let ingestQueueEvents = Atomic<Int64>(0)
+    /// Sealed blocks written since start.
+    public let blocksSealed = Atomic<Int64>(0)
+    /// Compressed bytes of those blocks.
+    public let sealedBlockBytes = Atomic<Int64>(0)
+    /// Rejected lines by wire code (`jwtaudit_events_rejected_total`), through swift-metrics: a no-op
+    /// until the process bootstraps a metrics backend.
+    public let rejectedByCode: [RejectionCode: CoreMetrics.Counter]
 
-    public init() {}
+    public init() {
+        rejectedByCode = Dictionary(
+            uniqueKeysWithValues: RejectionCode.allCases.map { code in
+                (code, CoreMetrics.Counter(label: "jwtaudit_events_rejected_total", dimensions: [("code", code.rawValue)]))
+            })
+    }
 
 }

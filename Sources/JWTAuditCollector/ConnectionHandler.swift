@@ -237,6 +237,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func reject(_ rejection: EventRejection, line: UnsafeRawBufferPointer) {
         counters.linesRejected.wrappingAdd(1, ordering: .relaxed)
+        counters.rejectedByCode[rejection.code]?.increment()
         if mode == .acknowledged { write(WireReply.error(line: lineNumber, rejection)) }
         rejected.append(
             QuarantinedLine(

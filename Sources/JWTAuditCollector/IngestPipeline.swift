@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import JWTAuditModel
 import JWTAuditStore
@@ -23,6 +24,8 @@ final class IngestPipeline: @unchecked Sendable {
     private let logger: Logger
     private let onCommit: CommitObserver?
     private var thread: Thread?
+    /// Group-commit durations (`jwtaudit_commit_duration_seconds`), a no-op without a metrics backend.
+    private let commitTimer = CoreMetrics.Timer(label: "jwtaudit_commit_duration_seconds")
 
     /// Most events taken into one group commit.
     private let maxEventsPerCommit = 16_384
@@ -57,6 +60,7 @@ final class IngestPipeline: @unchecked Sendable {
         condition.lock()
         queue.append(batch)
         queuedEvents += batch.events.count
+        counters.ingestQueueEvents.store(Int64(queuedEvents), ordering: .relaxed)
         condition.signal()
         condition.unlock()
     }
@@ -109,6 +113,7 @@ final class IngestPipeline: @unchecked Sendable {
         let taken = Array(queue[..<index])
         queue.removeFirst(index)
         queuedEvents -= count
+        counters.ingestQueueEvents.store(Int64(queuedEvents), ordering: .relaxed)
         return taken
     }
 
@@ -120,7 +125,9 @@ final class IngestPipeline: @unchecked Sendable {
         var attempt = 0
         while true {
             do {
+                let started = DispatchTime.now().uptimeNanoseconds
                 try writer.write(events, now: Self.now())
+                commitTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 break
             } catch {
                 attempt += 1
@@ -132,6 +139,7 @@ final class IngestPipeline: @unchecked Sendable {
             }
         }
         counters.commits.wrappingAdd(1, ordering: .relaxed)
+        publishSealed()
         counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)
         counters.duplicatesDropped.wrappingAdd(sequences.duplicates - duplicatesBefore, ordering: .relaxed)
         let newGaps = sequences.gaps - gapsBefore
@@ -185,9 +193,16 @@ final class IngestPipeline: @unchecked Sendable {
     private func sealIdle() {
         do {
             try writer.sealIdle(now: Self.now())
+            publishSealed()
         } catch {
             logger.error("sealing idle blocks failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Copies the writer's sealed-block totals into the counters (the writer is this thread's alone).
+    private func publishSealed() {
+        counters.blocksSealed.store(writer.sealed.count, ordering: .relaxed)
+        counters.sealedBlockBytes.store(writer.sealed.bytes, ordering: .relaxed)
     }
 
     private func close() {

@@ -1,6 +1,9 @@
+import JWTAuditAccess
 import JWTAuditAlerting
 import JWTAuditCollector
 import JWTAuditDetection
+import JWTAuditHTTP
+import JWTAuditMetrics
 import JWTAuditOutputs
 import JWTAuditRules
 import JWTAuditStore
@@ -8,16 +11,24 @@ import Logging
 import ServiceLifecycle
 
 /// Wires the daemon's parts into services in start order: detection first, so that it is stopped
-/// after the collector and sees the collector's last commits.
+/// after the collector and sees the collector's last commits; the HTTP API last, stopped first.
 public enum Daemon {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
     }
 
     public static func services(_ options: DaemonOptions, logger: Logger) throws -> [any Service] {
+        let factory = options.metricsFactory ?? CatalogMetricsFactory()
+        let tokenEvents = TokenEventCounter()
         guard options.detection else {
             logger.warning("detection is off: events are stored, no alert will be raised")
-            return [try CollectorService(configuration: options.collector, logger: logger)]
+            let collector = try CollectorService(configuration: options.collector, logger: logger) { committed in
+                tokenEvents.count(committed.events)
+            }
+            var sources = DaemonMetrics.Sources(
+                collector: collector.counters, directory: DataDirectory(root: options.collector.dataPath))
+            sources.tokenEvents = tokenEvents
+            return [collector] + (try http(options, sources: sources, factory: factory, logger: logger))
         }
         let rules = try loadRules(options.rulesPath)
         let directory = DataDirectory(root: options.collector.dataPath)
@@ -28,7 +39,8 @@ public enum Daemon {
         let engine = DetectionEngine(rules: rules, ledger: ledger)
         let outputs = try OutputDispatcher(configurations: options.outputs, logger: logger)
         let pipeline = DetectionPipeline(
-            engine: engine, ledgerStore: ledgerStore, recorder: try AlertStore(directory: directory),
+            engine: engine, ledgerStore: ledgerStore,
+            recorder: CountingAlertRecorder(try AlertStore(directory: directory), factory: factory),
             publisher: options.outputs.isEmpty ? nil : outputs, logger: logger
         )
         let rulesPath = options.rulesPath
@@ -37,6 +49,7 @@ public enum Daemon {
             afterStop: { await outputs.shutdown(deadline: .now + .seconds(10)) }
         ) { try loadRules(rulesPath) }
         let collector = try CollectorService(configuration: options.collector, logger: logger) { committed in
+            tokenEvents.count(committed.events)
             pipeline.submit(committed.events, sequenceGaps: committed.sequenceGaps)
         }
         logger.info(
@@ -45,7 +58,31 @@ public enum Daemon {
                 "rules": "\(rulesPath ?? "built-in defaults")", "rules.custom": "\(rules.custom.count)",
                 "ledger.entries": "\(ledger.count)", "outputs": "\(options.outputs.map(\.name))",
             ])
-        return [detection, collector]
+        var sources = DaemonMetrics.Sources(collector: collector.counters, directory: directory)
+        sources.detection = pipeline
+        sources.outputs = options.outputs.isEmpty ? nil : outputs
+        sources.tokenEvents = tokenEvents
+        return [detection, collector] + (try http(options, sources: sources, factory: factory, logger: logger))
+    }
+
+    /// The HTTP API with `/metrics` over `sources`, or nothing when it is off.
+    private static func http(
+        _ options: DaemonOptions, sources: DaemonMetrics.Sources, factory: CatalogMetricsFactory, logger: Logger
+    ) throws -> [any Service] {
+        guard let configuration = options.http else {
+            logger.notice("the HTTP API is off (--http off): no /metrics, no API")
+            return []
+        }
+        let access = AccessCounters()
+        var sources = sources
+        sources.access = access
+        let metrics = DaemonMetrics(sources: sources, factory: factory)
+        let tokens = try APITokenStore(directory: sources.directory)
+        return [
+            HTTPService(
+                configuration: configuration, directory: sources.directory, tokens: tokens, accessCounters: access,
+                metrics: { metrics.render() }, logger: logger)
+        ]
     }
 
     private static func loadRules(_ path: String?) throws -> RuleSet {

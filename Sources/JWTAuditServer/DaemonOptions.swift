@@ -1,4 +1,6 @@
 import JWTAuditCollector
+import JWTAuditHTTP
+import JWTAuditMetrics
 import JWTAuditOutputs
 
 /// What `jwtaudit serve` runs: the collector's configuration and detection's.
@@ -10,6 +12,11 @@ public struct DaemonOptions: Sendable {
     public var outputs: [OutputConfiguration] = []
     /// Whether detection runs. Default `true`; off only to measure what it costs.
     public var detection = true
+    /// The HTTP API (and `/metrics`); nil turns it off. Default `127.0.0.1:8088`.
+    public var http: HTTPConfiguration? = HTTPConfiguration()
+    /// The metrics factory the process bootstrapped for swift-metrics, so that the collector's own
+    /// metrics land in the registry `/metrics` serves. Default nil: a private one.
+    public var metricsFactory: CatalogMetricsFactory?
 
     public init(collector: CollectorConfiguration, rulesPath: String?) {
         self.collector = collector

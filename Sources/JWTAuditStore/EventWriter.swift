@@ -12,6 +12,8 @@ public final class EventWriter {
     private var partitions: [PartitionDay: PartitionWriter] = [:]
     private var lastUsed: [PartitionDay: Int64] = [:]
     private var nextBlockID: Int64 = 1
+    /// Sealed blocks written since this writer was opened (for metrics).
+    public private(set) var sealed = SealedBlocks()
     /// Open partition files kept at most; idle ones beyond this are sealed and closed.
     private let maxOpenPartitions = 8
 
@@ -53,9 +55,10 @@ public final class EventWriter {
         guard let first = events.first else { return }
         let firstDay = PartitionDay(containing: first.timestamp)
         if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
-            try withPartition(firstDay, now: now) {
-                try $0.write(events, now: now, configuration: configuration, nextID: allocateID)
-            }
+            sealed.add(
+                try withPartition(firstDay, now: now) {
+                    try $0.write(events, now: now, configuration: configuration, nextID: allocateID)
+                })
             return
         }
         var remaining = events
@@ -74,9 +77,10 @@ public final class EventWriter {
                     if let sequenced { blocked.insert(sequenced) }
                 }
             }
-            try withPartition(day, now: now) {
-                try $0.write(taken, now: now, configuration: configuration, nextID: allocateID)
-            }
+            sealed.add(
+                try withPartition(day, now: now) {
+                    try $0.write(taken, now: now, configuration: configuration, nextID: allocateID)
+                })
             remaining = kept
         }
     }
@@ -84,7 +88,8 @@ public final class EventWriter {
     /// Seals unsealed blocks older than the configured age, and closes idle partitions.
     public func sealIdle(now: Int64) throws {
         for (day, partition) in partitions {
-            try partition.sealIfDue(now: now, force: false, configuration: configuration, nextID: allocateID)
+            sealed.add(
+                try partition.sealIfDue(now: now, force: false, configuration: configuration, nextID: allocateID))
             if partition.pendingEvents.isEmpty && partitions.count > maxOpenPartitions {
                 partitions[day] = nil
                 lastUsed[day] = nil
@@ -95,7 +100,8 @@ public final class EventWriter {
     /// Seals everything and closes all partitions (graceful shutdown).
     public func close(now: Int64) throws {
         for partition in partitions.values {
-            try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID)
+            sealed.add(
+                try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID))
         }
         partitions.removeAll()
         lastUsed.removeAll()
@@ -127,7 +133,10 @@ public final class EventWriter {
         guard partitions.count >= maxOpenPartitions else { return }
         let idle = partitions.keys.sorted { lastUsed[$0, default: 0] < lastUsed[$1, default: 0] }
         for day in idle.prefix(partitions.count - maxOpenPartitions + 1) {
-            try partitions[day]?.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID)
+            if let partition = partitions[day] {
+                sealed.add(
+                    try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID))
+            }
             partitions[day] = nil
             lastUsed[day] = nil
         }

@@ -60,7 +60,9 @@ public final class DaemonHarness: @unchecked Sendable {
     public func start(timeout: Double = 60) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executablePath())
-        process.arguments = ["serve", "--socket", socketPath, "--data", dataPath] + extraArguments
+        // The HTTP API on a port of the system's choosing, so that daemons run side by side.
+        let http = extraArguments.contains("--http") ? [] : ["--http", "127.0.0.1:0"]
+        process.arguments = ["serve", "--socket", socketPath, "--data", dataPath] + http + extraArguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         logFile.seekToEndOfFile()
@@ -113,6 +115,25 @@ public final class DaemonHarness: @unchecked Sendable {
             throw Failure(description: "the daemon did not answer the hello of \(client)")
         }
         return connection
+    }
+
+    /// The HTTP API's port, read from the `http listening` line of the daemon's log (the daemon logs
+    /// `http.address=HOST:PORT` once it listens).
+    public func httpPort(timeout: Double = 30) throws -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") where line.contains("http listening") {
+                if let range = line.range(of: "http.address="),
+                    let port = line[range.upperBound...].split(separator: " ").first?.split(separator: ":").last
+                        .flatMap({ Int($0) })
+                {
+                    return port
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        throw Failure(description: "the daemon did not log its HTTP address within \(timeout) s: \(log(tail: 20))")
     }
 
     /// The last `count` lines of the daemon's log.

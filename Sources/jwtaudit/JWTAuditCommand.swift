@@ -7,7 +7,8 @@ struct JWTAuditCommand: AsyncParsableCommand {
         abstract: "Audit logging and monitoring for JWT validation events.",
         subcommands: [
             ServeCommand.self, SendCommand.self, SearchCommand.self, StatsCommand.self, QuarantineCommand.self,
-            RetentionCommand.self, RulesCommand.self, LoadgenCommand.self, BenchCommand.self, AlertsCommand.self, DemoCommand.self,
+            RetentionCommand.self, RulesCommand.self, LoadgenCommand.self, BenchCommand.self, AlertsCommand.self,
+            TokensCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -3,9 +3,12 @@ import Foundation
 import Glibc
 import JWTAuditRetention
 import JWTAuditCollector
+import JWTAuditHTTP
+import JWTAuditMetrics
 import JWTAuditOutputs
 import JWTAuditServer
 import Logging
+import Metrics
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -31,6 +34,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Run detection (off only to measure what it costs).")
     var detection = true
 
+    @Option(
+        help: """
+            HTTP API address ADDR:PORT, or off (default 127.0.0.1:8088; port 0 picks a free port, logged as \
+            http.address). API tokens: jwtaudit tokens create.
+            """)
+    var http = "127.0.0.1:8088"
+
+    @Flag(help: "Serve /metrics without a token to clients on a loopback address (others still need one).")
+    var metricsWithoutTokenOnLoopback = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -45,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(error)")
             }
+        }
+        let listen: (host: String, port: Int)?
+        do {
+            listen = try HTTPConfiguration.parseListen(http)
+        } catch {
+            throw ValidationError("--http: \(error)")
         }
         if let socket { configuration.socketPath = socket }
         if let data { configuration.dataPath = data }
@@ -61,6 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
         var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
         options.detection = detection
         options.outputs = outputs
+        options.http = listen.map {
+            HTTPConfiguration(host: $0.host, port: $0.port, metricsWithoutTokenOnLoopback: metricsWithoutTokenOnLoopback)
+        }
+        let metrics = CatalogMetricsFactory()
+        MetricsSystem.bootstrap(metrics)
+        options.metricsFactory = metrics
         let services: [any Service]
         do {
             services = try Daemon.services(options, logger: logger)

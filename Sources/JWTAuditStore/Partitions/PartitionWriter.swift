@@ -49,9 +49,13 @@ final class PartitionWriter {
 
     /// Writes `events` (all of this day) in one durable transaction, with the producers' highest
     /// `seq` and the rollups. Seals the unsealed events with them once there are enough.
-    /// `nextID` hands out block ids. In-memory state changes only after the commit.
-    func write(_ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, nextID: () -> Int64) throws {
-        guard !events.isEmpty else { return }
+    /// `nextID` hands out block ids. In-memory state changes only after the commit. Returns the
+    /// sealed blocks written.
+    @discardableResult
+    func write(_ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, nextID: () -> Int64) throws
+        -> SealedBlocks
+    {
+        guard !events.isEmpty else { return SealedBlocks() }
         let sealing = pendingEvents.count + events.count >= configuration.sealThreshold
         let records = BlockRecord.encode(
             sealing ? pendingEvents + events : events, sealed: sealing, configuration: configuration, nextID: nextID)
@@ -69,13 +73,18 @@ final class PartitionWriter {
             pendingEvents.append(contentsOf: events)
             pendingBlockIDs.append(contentsOf: records.map(\.id))
         }
+        return sealing ? SealedBlocks(records) : SealedBlocks()
     }
 
     /// Seals the unsealed events into full blocks, if any and if `force` or they are old enough.
-    func sealIfDue(now: Int64, force: Bool, configuration: StoreConfiguration, nextID: () -> Int64) throws {
-        guard !pendingEvents.isEmpty else { return }
+    /// Returns the sealed blocks written.
+    @discardableResult
+    func sealIfDue(now: Int64, force: Bool, configuration: StoreConfiguration, nextID: () -> Int64) throws
+        -> SealedBlocks
+    {
+        guard !pendingEvents.isEmpty else { return SealedBlocks() }
         let age = now - pendingSince
-        guard force || age >= Int64(configuration.sealAfterSeconds) * 1_000_000 else { return }
+        guard force || age >= Int64(configuration.sealAfterSeconds) * 1_000_000 else { return SealedBlocks() }
         let records = BlockRecord.encode(pendingEvents, sealed: true, configuration: configuration, nextID: nextID)
         try connection.transaction {
             for record in records { try insert(record) }
@@ -83,6 +92,7 @@ final class PartitionWriter {
         }
         pendingEvents.removeAll(keepingCapacity: true)
         pendingBlockIDs.removeAll()
+        return SealedBlocks(records)
     }
 
     private func insert(_ record: BlockRecord) throws {
