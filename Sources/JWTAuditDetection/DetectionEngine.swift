@@ -48,17 +48,18 @@ public final class DetectionEngine {
     public func process(_ batch: [AuditEvent], now: Int64) -> [Finding] {
         var context = makeContext(now: now)
         let ceiling = now == .min ? Int64.max : now &+ rules.lateness
-        // Indexing (not `for event in batch`) lends each event to the rules without copying it.
-        for index in batch.indices {
-            let time = min(batch[index].timestamp, ceiling)
+        for event in batch {
+            let time = min(event.timestamp, ceiling)
             if time > context.watermark {
                 context.watermark = time
-            } else if batch[index].timestamp < context.watermark &- rules.lateness {
+            } else if event.timestamp < context.watermark &- rules.lateness {
                 lateEvents += 1
             }
             context.begin()
-            for detector in builtIn { detector.observe(batch[index], &context) }
-            for detector in custom { detector.observe(batch[index], &context) }
+            // `event` is a local: each rule borrows it. (Passing `batch[index]` instead copies the
+            // event, about 20 strings retained and released, for every rule.)
+            for detector in builtIn { detector.observe(event, &context) }
+            for detector in custom { detector.observe(event, &context) }
         }
         events += batch.count
         return finish(&context)
