@@ -5,7 +5,7 @@
 /// Distinct counting: up to `limit` distinct value hashes, each with the newest time it was seen.
 struct EventWindow {
     /// Event times (counting), or value hashes with the newest time each was seen (distinct).
-    private var entries: [(time: Int64, value: Int)] = []
+    private var entries = SmallEntries()
     /// The newest event time seen for this key.
     private(set) var newest = Int64.min
     /// Whether the key is above its threshold: the first event over it reports the window, later
@@ -30,7 +30,7 @@ struct EventWindow {
     @inline(__always)
     mutating func insert(distinct value: Int, at time: Int64, limit: Int) {
         if time > newest { newest = time }
-        if let index = entries.firstIndex(where: { $0.value == value }) {
+        for index in 0..<entries.count where entries[index].value == value {
             if entries[index].time < time { entries[index].time = time }
             return
         }
@@ -39,7 +39,7 @@ struct EventWindow {
             return
         }
         var oldest = 0
-        for index in entries.indices where entries[index].time < entries[oldest].time { oldest = index }
+        for index in 0..<entries.count where entries[index].time < entries[oldest].time { oldest = index }
         guard entries[oldest].time < time else { return }
         entries[oldest] = (time, value)
     }
@@ -54,12 +54,17 @@ struct EventWindow {
     /// Entries with a time in `start...end`.
     func count(from start: Int64, to end: Int64) -> Int {
         var count = 0
-        for entry in entries where entry.time >= start && entry.time <= end { count += 1 }
+        for index in 0..<entries.count where entries[index].time >= start && entries[index].time <= end { count += 1 }
         return count
     }
 
     /// The oldest time kept.
-    var oldest: Int64? { entries.lazy.map(\.time).min() }
+    var oldest: Int64? {
+        guard entries.count > 0 else { return nil }
+        var oldest = entries[0].time
+        for index in 0..<entries.count { oldest = min(oldest, entries[index].time) }
+        return oldest
+    }
 
     /// Whether nothing kept is at or after `horizon`.
     func isStale(before horizon: Int64) -> Bool { newest < horizon }
