@@ -28,6 +28,9 @@ public enum DetectionBenchmark {
         public var findingsAtLeastMedium: Int
         public var statistics: DetectionStatistics
         public var peakResidentBytes: Int?
+        /// Resident memory after the rules ran minus before (the events stay held throughout): about
+        /// what the engine's state takes.
+        public var engineResidentBytes: Int?
         public var decodeSeconds: Double
 
         public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
@@ -69,6 +72,7 @@ public enum DetectionBenchmark {
             index = end
         }
         events = []
+        let residentBefore = residentBytes()
         let start = DispatchTime.now().uptimeNanoseconds
         let cpuStart = threadCPUNanoseconds()
         var processed = 0
@@ -82,9 +86,12 @@ public enum DetectionBenchmark {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let cpuSeconds = Double(threadCPUNanoseconds() - cpuStart) / 1e9
+        let residentAfter = residentBytes()
         return Result(
             events: processed, seconds: seconds, cpuSeconds: cpuSeconds, findingsByRule: byRule, findingsAtLeastMedium: severe,
-            statistics: engine.statistics, peakResidentBytes: peakResidentBytes(), decodeSeconds: decodeSeconds
+            statistics: engine.statistics, peakResidentBytes: peakResidentBytes(),
+            engineResidentBytes: residentAfter.flatMap { after in residentBefore.map { after - $0 } },
+            decodeSeconds: decodeSeconds
         )
     }
 
@@ -95,9 +102,14 @@ public enum DetectionBenchmark {
     }
 
     /// This process's `VmHWM`.
-    static func peakResidentBytes() -> Int? {
+    static func peakResidentBytes() -> Int? { statusKilobytes("VmHWM:") }
+
+    /// This process's `VmRSS`.
+    static func residentBytes() -> Int? { statusKilobytes("VmRSS:") }
+
+    private static func statusKilobytes(_ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return nil }
         return kilobytes * 1024

@@ -16,6 +16,15 @@ public struct RuleSettings: Sendable, Hashable {
         return services[service] ?? base
     }
 
+    /// Reads scalar parameters for `service` without copying the whole parameters (their lists
+    /// would be retained and released on every event).
+    @inline(__always)
+    public func read<Value>(for service: String, _ body: (RuleParameters) -> Value) -> Value {
+        if services.isEmpty { return body(base) }
+        if let index = services.index(forKey: service) { return body(services.values[index]) }
+        return body(base)
+    }
+
     /// Whether the rule runs for at least one service.
     public var enabledAnywhere: Bool { base.enabled || services.values.contains { $0.enabled } }
 }

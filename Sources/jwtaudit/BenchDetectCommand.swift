@@ -42,12 +42,18 @@ extension BenchCommand {
                 "state               \(statistics.keys) keys, \(statistics.ledgerEntries) ledger entries, \(statistics.evictions) evictions\(statistics.degraded ? " (degraded)" : "")",
                 "late events         \(statistics.lateEvents)",
                 "peak RSS            " + (result.peakResidentBytes.map { String(format: "%.1f MiB (whole process, events held in memory included)", Double($0) / 1_048_576) } ?? "unknown"),
+                "engine memory       " + engineMemory(result),
                 "findings ≥ medium   \(result.findingsAtLeastMedium)",
             ]
             for (rule, count) in result.findingsByRule.sorted(by: { $0.key < $1.key }) {
                 lines.append("  \(rule): \(count)")
             }
             print(lines.joined(separator: "\n"))
+        }
+
+        private func engineMemory(_ result: DetectionBenchmark.Result) -> String {
+            guard let bytes = result.engineResidentBytes else { return "unknown" }
+            return String(format: "%.1f MiB (RSS after the rules minus before; the engine's state)", Double(bytes) / 1_048_576)
         }
     }
 }

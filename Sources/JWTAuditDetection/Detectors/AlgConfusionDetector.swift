@@ -32,7 +32,7 @@ final class AlgConfusionDetector: Detector {
             if event.reason == .algNotAllowed { report(event, &context, learned: false) }
             return
         }
-        let threshold = settings.parameters(for: event.service).threshold
+        let threshold = settings.read(for: event.service) { $0.threshold }
         let learned = issuers[issuer] ?? IssuerAlgorithms()
         // An issuer counts as HMAC-using only after `threshold` accepted HMAC tokens, all of which
         // were reported before that: a forged token accepted once does not teach the detector.

@@ -16,8 +16,8 @@ final class ClockSkewDetector: Detector {
         let future = max(event.issuedAt ?? .min, event.notBefore ?? .min)
         guard future != .min else { return }
         let ahead = future.multipliedReportingOverflow(by: 1_000_000).partialValue &- event.timestamp
+        guard settings.read(for: event.service, { $0.enabled && ahead > $0.leeway }) else { return }
         let parameters = settings.parameters(for: event.service)
-        guard ahead > parameters.leeway, parameters.enabled else { return }
         context.findings.report(
             .clockSkew, parameters, key: AlertKey("service", event.service), event: event,
             summary: "service \(event.service) accepted a token issued \(Duration.describe(ahead)) in its future"

@@ -62,7 +62,9 @@ final class FailureRateSpikeDetector: Detector {
         guard event.kind == .validate else { return }
         let minute = event.timestamp / Self.minute
         guard services[event.service] != nil || services.count < capacity else { return }
-        let parameters = settings.parameters(for: event.service)
+        let (enabled, warmup, threshold, zScore) = settings.read(for: event.service) {
+            ($0.enabled, $0.warmupMinutes, $0.threshold, $0.zScore)
+        }
         var finding: (Int, Double)?
         modify(event.service) { rates in
             if minute > rates.minute {
@@ -73,16 +75,15 @@ final class FailureRateSpikeDetector: Detector {
             rates.total += 1
             guard event.outcome == .rejected else { return }
             rates.rejected += 1
-            guard parameters.enabled, !rates.fired, rates.minutes >= parameters.warmupMinutes,
-                rates.rejected >= parameters.threshold
-            else { return }
+            guard enabled, !rates.fired, rates.minutes >= warmup, rates.rejected >= threshold else { return }
             let z = rates.zScore()
-            if z >= parameters.zScore {
+            if z >= zScore {
                 rates.fired = true
                 finding = (rates.rejected, z)
             }
         }
         guard let (rejected, z) = finding else { return }
+        let parameters = settings.parameters(for: event.service)
         let mean = services[event.service]!.mean
         context.findings.report(
             .failureRateSpike, parameters, key: AlertKey("service", event.service), event: event, count: rejected,

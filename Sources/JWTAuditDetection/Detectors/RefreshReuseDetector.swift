@@ -29,14 +29,14 @@ final class RefreshReuseDetector: Detector {
 
     func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
         guard event.kind == .validate else {
-            let grace = reuse.parameters(for: event.service).grace
+            let grace = reuse.read(for: event.service) { $0.grace }
             if let verdict = ledger.apply(event, grace: grace) { report(verdict, event, accepted: true, &context) }
             return
         }
         guard event.tokenID != nil else { return }
         switch event.tokenType {
         case .refresh:
-            let grace = reuse.parameters(for: event.service).grace
+            let grace = reuse.read(for: event.service) { $0.grace }
             if let verdict = ledger.judge(event, grace: grace) {
                 report(verdict, event, accepted: event.outcome == .accepted, &context)
             }

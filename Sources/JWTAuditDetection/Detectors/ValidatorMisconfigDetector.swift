@@ -14,8 +14,9 @@ final class ValidatorMisconfigDetector: Detector {
 
     func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
         guard event.outcome == .accepted, event.kind == .validate else { return }
+        guard let (check, detail) = settings.read(for: event.service, { $0.enabled ? Self.violation(event, $0) : nil })
+        else { return }
         let parameters = settings.parameters(for: event.service)
-        guard parameters.enabled, let (check, detail) = Self.violation(event, parameters) else { return }
         context.findings.report(
             .validatorMisconfig, parameters,
             key: AlertKey([AlertKey.Field("service", event.service), AlertKey.Field("check", check)]),
