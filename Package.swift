@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "JWTAuditBlocks", dependencies: ["JWTAuditModel", "CZlib"]),
         // SQLite partitions, the single writer, rollups and search.
         .target(
-            name: "JWTAuditStore", dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditDetection", "CSQLite"]
+            name: "JWTAuditStore",
+            dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditCrypto", "JWTAuditDetection", "CSQLite"]
         ),
         // The Unix-socket collector: framing, hello/acks, peer credentials, dedup, quarantine.
         .target(
@@ -100,6 +101,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
+        .testTarget(name: "JWTAuditCryptoTests", dependencies: ["JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
         .testTarget(

@@ -7,8 +7,9 @@ import JWTAuditStore
 import Logging
 import ServiceLifecycle
 
-/// Wires the daemon's parts into services in start order: detection first, so that it is stopped
-/// after the collector and sees the collector's last commits.
+/// Wires the daemon's parts into services in start order: checkpoints, then detection, then the
+/// collector, so that they are stopped after the collector: detection sees its last commits, and
+/// the last checkpoint covers the blocks it sealed as it stopped.
 public enum Daemon {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -17,7 +18,8 @@ public enum Daemon {
     public static func services(_ options: DaemonOptions, logger: Logger) throws -> [any Service] {
         guard options.detection else {
             logger.warning("detection is off: events are stored, no alert will be raised")
-            return [try CollectorService(configuration: options.collector, logger: logger)]
+            let collector = try CollectorService(configuration: options.collector, logger: logger)
+            return [try checkpointService(options, logger: logger), collector]
         }
         let rules = try loadRules(options.rulesPath)
         let directory = DataDirectory(root: options.collector.dataPath)
@@ -45,7 +47,15 @@ public enum Daemon {
                 "rules": "\(rulesPath ?? "built-in defaults")", "rules.custom": "\(rules.custom.count)",
                 "ledger.entries": "\(ledger.count)", "outputs": "\(options.outputs.map(\.name))",
             ])
-        return [detection, collector]
+        return [try checkpointService(options, logger: logger), detection, collector]
+    }
+
+    /// Made after the collector, which takes the data folder's lock and brings the store's schema
+    /// up to date.
+    private static func checkpointService(_ options: DaemonOptions, logger: Logger) throws -> CheckpointService {
+        try CheckpointService(
+            directory: DataDirectory(root: options.collector.dataPath), configuration: options.checkpoints,
+            logger: logger)
     }
 
     private static func loadRules(_ path: String?) throws -> RuleSet {

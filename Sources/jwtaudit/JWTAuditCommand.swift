@@ -8,6 +8,7 @@ struct JWTAuditCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, SendCommand.self, SearchCommand.self, StatsCommand.self, QuarantineCommand.self,
             RetentionCommand.self, RulesCommand.self, LoadgenCommand.self, BenchCommand.self, AlertsCommand.self,
+            VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
         ]
     )
 }
