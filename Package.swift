@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel"]),
         .testTarget(
-            name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditDetection", "JWTAuditTesting"]
+            name: "JWTAuditStoreTests",
+            dependencies: ["JWTAuditStore", "JWTAuditCrypto", "JWTAuditDetection", "JWTAuditTesting"]
         ),
         .testTarget(name: "JWTAuditDetectionTests", dependencies: ["JWTAuditDetection", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditRulesTests", dependencies: ["JWTAuditRules", "JWTAuditDetection"]),
@@ -122,6 +123,7 @@ let package = Package(
             name: "JWTAuditEndToEndTests",
             dependencies: [
                 "jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel", "JWTAuditStore", "JWTAuditDetection",
+                "JWTAuditCrypto",
             ]
         ),
     ],
