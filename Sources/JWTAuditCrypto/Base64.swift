@@ -1,6 +1,7 @@
 /// Standard base64 with padding (RFC 4648 section 4), as PEM and checkpoint files use it.
 public enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// `bytes` as padded base64.
     public static func encode(_ bytes: [UInt8]) -> String {

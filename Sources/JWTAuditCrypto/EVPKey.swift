@@ -37,7 +37,9 @@ final class EVPKey: @unchecked Sendable {
     func rawPublicKey() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var length = 32
-        let status = out.withUnsafeMutableBufferPointer { EVP_PKEY_get_raw_public_key(pointer, $0.baseAddress, &length) }
+        let status = out.withUnsafeMutableBufferPointer {
+            EVP_PKEY_get_raw_public_key(pointer, $0.baseAddress, &length)
+        }
         precondition(status == 1 && length == 32, "EVP_PKEY_get_raw_public_key failed")
         return out
     }

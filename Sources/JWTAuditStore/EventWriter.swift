@@ -96,7 +96,8 @@ public final class EventWriter {
     /// Seals unsealed blocks older than the configured age, and closes idle partitions.
     public func sealIdle(now: Int64) throws {
         for (day, partition) in partitions {
-            try partition.sealIfDue(now: now, force: false, configuration: configuration, chain: chain, nextID: allocateID)
+            try partition.sealIfDue(
+                now: now, force: false, configuration: configuration, chain: chain, nextID: allocateID)
             if partition.pendingEvents.isEmpty && partitions.count > maxOpenPartitions {
                 partitions[day] = nil
                 lastUsed[day] = nil
@@ -107,7 +108,8 @@ public final class EventWriter {
     /// Seals everything and closes all partitions (graceful shutdown).
     public func close(now: Int64) throws {
         for partition in partitions.values {
-            try partition.sealIfDue(now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID)
+            try partition.sealIfDue(
+                now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID)
         }
         partitions.removeAll()
         lastUsed.removeAll()
@@ -139,7 +141,8 @@ public final class EventWriter {
         guard partitions.count >= maxOpenPartitions else { return }
         let idle = partitions.keys.sorted { lastUsed[$0, default: 0] < lastUsed[$1, default: 0] }
         for day in idle.prefix(partitions.count - maxOpenPartitions + 1) {
-            try partitions[day]?.sealIfDue(now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID)
+            try partitions[day]?.sealIfDue(
+                now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID)
             partitions[day] = nil
             lastUsed[day] = nil
         }

@@ -56,7 +56,8 @@ struct KeysCommand: ParsableCommand {
         }
 
         private func entry(_ key: Ed25519PublicKey, _ note: String) -> String {
-            "# key id \(key.keyID) (\(note))\n" + (format == .pem ? key.pem : Base64.encode(key.rawRepresentation) + "\n")
+            "# key id \(key.keyID) (\(note))\n"
+                + (format == .pem ? key.pem : Base64.encode(key.rawRepresentation) + "\n")
         }
     }
 

@@ -28,7 +28,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "ndjson or table.")
     var format: OutputFormat = .ndjson
 
-    @Flag(help: "Add each event's reference DAY:BLOCK:INDEX (for `jwtaudit prove`; null while its block is unsealed).")
+    @Flag(help: "Add each event's reference DAY:BLOCK:INDEX (for `prove`; null while its block is unsealed).")
     var withRef = false
 
     func run() throws {

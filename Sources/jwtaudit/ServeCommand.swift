@@ -29,7 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Detection rules (YAML; default ./rules.yaml when it exists, else the built-in defaults). Reloaded on SIGHUP.")
     var rules: String?
 
-    @Option(help: "External checkpoint file: every signed checkpoint is appended to it (default: jwtaudit-checkpoints.ndjson beside the data folder).")
+    @Option(
+        help: """
+            External file every signed checkpoint is appended to (default: jwtaudit-checkpoints.ndjson \
+            beside the data folder).
+            """)
     var checkpointFile: String?
 
     @Option(help: "Seconds between checkpoints, when blocks were sealed (default 60; one is also signed at shutdown).")
@@ -75,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.detection = detection
         options.outputs = outputs
         options.checkpoints.intervalSeconds = checkpointInterval
-        options.checkpoints.filePath = checkpointFile ?? CheckpointFile.defaultPath(besideDataFolder: configuration.dataPath)
+        options.checkpoints.filePath =
+            checkpointFile ?? CheckpointFile.defaultPath(besideDataFolder: configuration.dataPath)
         let services: [any Service]
         do {
             services = try Daemon.services(options, logger: logger)

@@ -20,10 +20,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Data folder (or a copy of it).")
     var data: String = "./jwtaudit-data"
 
-    @Option(help: "The external checkpoint file (default: jwtaudit-checkpoints.ndjson beside the data folder, if there).")
+    @Option(
+        help: "The external checkpoint file (default: jwtaudit-checkpoints.ndjson beside the data folder, if there).")
     var checkpoints: String?
 
-    @Option(help: "Public keys you trust (PEM or base64, as `keys export` prints them); default: the keys in the store.")
+    @Option(
+        help: "Public keys you trust (PEM or base64, as `keys export` prints them); default: the keys in the store.")
     var key: String?
 
     func run() throws {
@@ -71,8 +73,10 @@ struct VerifyCommand: ParsableCommand {
         -> String
     {
         var lines: [String] = []
-        let days = report.partitions.isEmpty
-            ? "" : " in \(report.partitions.count) partitions (\(report.partitions.first!.name) … \(report.partitions.last!.name))"
+        var days = ""
+        if let first = report.partitions.first, let last = report.partitions.last {
+            days = " in \(report.partitions.count) partitions (\(first.name) … \(last.name))"
+        }
         lines.append(
             "intact: \(report.blocks) blocks, \(report.events) events\(days); checked in "
                 + String(format: "%.2f s", seconds))
@@ -80,15 +84,16 @@ struct VerifyCommand: ParsableCommand {
         if let file = report.fileCheckpoints, let checkpointFile { sources.append("\(file) in \(checkpointFile)") }
         if let range = report.checkpointRange, let time = report.latestCheckpointTime {
             lines.append(
-                "checkpoints: \(sources.joined(separator: ", ")); tree sizes \(range.lowerBound)…\(range.upperBound); "
-                    + "newest signed \(Timestamp.format(time))")
+                "checkpoints: \(sources.joined(separator: ", ")); "
+                    + "tree sizes \(range.lowerBound)…\(range.upperBound); newest signed \(Timestamp.format(time))")
         } else {
             lines.append("checkpoints: none")
         }
         if !report.keyIDs.isEmpty {
             lines.append(
                 "keys: \(report.keyIDs.joined(separator: ", ")) "
-                    + (report.keysFromStore ? "(read from the store itself; pass --key to check against keys you hold)"
+                    + (report.keysFromStore
+                        ? "(read from the store itself; pass --key to check against keys you hold)"
                         : "(given with --key)"))
         }
         if report.uncoveredBlocks > 0 {

@@ -16,7 +16,8 @@ private final class SignedStore {
 
     init() throws {
         settings = try TemporaryDirectory(prefix: "jwtaudit-int")
-        try #"{"store": {"seal_threshold": 1}}"#.write(toFile: settings.file("config.json"), atomically: true, encoding: .utf8)
+        try #"{"store": {"seal_threshold": 1}}"#.write(
+            toFile: settings.file("config.json"), atomically: true, encoding: .utf8)
         daemon = try DaemonHarness(extraArguments: ["--config", settings.file("config.json")])
         copies = try TemporaryDirectory(prefix: "jwtaudit-copy")
         for session in 0..<2 {
@@ -76,7 +77,9 @@ struct IntegrityTests {
     func changedByte() throws {
         let store = try SignedStore()
         let data = try store.copy("byte")
-        try tamper(data, day: "2026-11-29", "UPDATE blocks SET data = CAST(substr(data, 1, 19) || x'5a' || substr(data, 21) AS BLOB) WHERE seq = 4")
+        try tamper(
+            data, day: "2026-11-29",
+            "UPDATE blocks SET data = CAST(substr(data, 1, 19) || x'5a' || substr(data, 21) AS BLOB) WHERE seq = 4")
         let result = try store.verify(data)
         #expect(result.status == 1)
         #expect(result.output.hasPrefix("FAILED: altered: block 4 (partition 2026-11-29"), "\(result.output)")
@@ -121,12 +124,16 @@ struct IntegrityTests {
     func recomputedChain() throws {
         let store = try SignedStore()
         let data = try store.copy("recomputed")
-        try tamper(data, day: "2026-11-29", "UPDATE blocks SET data = CAST(substr(data, 1, 19) || x'5a' || substr(data, 21) AS BLOB) WHERE seq = 4")
+        try tamper(
+            data, day: "2026-11-29",
+            "UPDATE blocks SET data = CAST(substr(data, 1, 19) || x'5a' || substr(data, 21) AS BLOB) WHERE seq = 4")
         try recomputeChain(data)
 
         let withStoreCheckpoints = try store.verify(data)
         #expect(withStoreCheckpoints.status == 1)
-        #expect(withStoreCheckpoints.output.hasPrefix("FAILED: chain recomputed without the key: block 4"), "\(withStoreCheckpoints.output)")
+        #expect(
+            withStoreCheckpoints.output.hasPrefix("FAILED: chain recomputed without the key: block 4"),
+            "\(withStoreCheckpoints.output)")
 
         try SQLiteConnection(path: data + "/meta.sqlite").execute("DELETE FROM checkpoints")
         let withFile = try store.verify(data)
@@ -139,7 +146,8 @@ struct IntegrityTests {
     func changedCheckpoint() throws {
         let store = try SignedStore()
         let data = try store.copy("signature")
-        var lines = try String(contentsOfFile: store.checkpointFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        var lines = try String(contentsOfFile: store.checkpointFile, encoding: .utf8).split(separator: "\n").map(
+            String.init)
         lines[0] = lines[0].replacingOccurrences(of: "\"tree_size\":3", with: "\"tree_size\":2")
         let forged = store.copies.file("forged.ndjson")
         try (lines.joined(separator: "\n") + "\n").write(toFile: forged, atomically: true, encoding: .utf8)

@@ -57,7 +57,9 @@ struct CheckpointerTests {
     @Test("the external file defaults to jwtaudit-checkpoints.ndjson beside the data folder")
     func defaultPath() {
         #expect(CheckpointFile.defaultPath(besideDataFolder: "./jwtaudit-data") == "./jwtaudit-checkpoints.ndjson")
-        #expect(CheckpointFile.defaultPath(besideDataFolder: "/var/lib/jwtaudit/data/") == "/var/lib/jwtaudit/jwtaudit-checkpoints.ndjson")
+        #expect(
+            CheckpointFile.defaultPath(besideDataFolder: "/var/lib/jwtaudit/data/")
+                == "/var/lib/jwtaudit/jwtaudit-checkpoints.ndjson")
         #expect(CheckpointFile.defaultPath(besideDataFolder: "data") == "jwtaudit-checkpoints.ndjson")
     }
 

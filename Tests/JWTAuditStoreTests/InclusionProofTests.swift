@@ -74,6 +74,8 @@ struct InclusionProofTests {
         try fixture.writeBlocks(2)
         _ = try fixture.checkpointer()
         let location = EventLocation(day: PartitionDay(containing: EventFactory.baseTime), block: 2, index: 0)
-        #expect(throws: IntegrityError.self) { try InclusionProof.make(directory: fixture.directory, location: location) }
+        #expect(throws: IntegrityError.self) {
+            try InclusionProof.make(directory: fixture.directory, location: location)
+        }
     }
 }

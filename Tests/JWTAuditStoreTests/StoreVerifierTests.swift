@@ -60,13 +60,17 @@ struct StoreVerifierTests {
     @Test(
         "each kind of damage is named with the first bad block",
         arguments: [
-            ("UPDATE blocks SET data = CAST(substr(data, 1, 9) || x'00' || substr(data, 11) AS BLOB) WHERE seq = 3",
-             IntegrityFailure.Kind.altered, Int64(3)),
+            (
+                "UPDATE blocks SET data = CAST(substr(data, 1, 9) || x'00' || substr(data, 11) AS BLOB) WHERE seq = 3",
+                IntegrityFailure.Kind.altered, Int64(3)
+            ),
             ("UPDATE blocks SET keys = CAST(x'00' || substr(keys, 2) AS BLOB) WHERE seq = 5", .altered, 5),
             ("UPDATE blocks SET event_count = event_count - 1 WHERE seq = 3", .altered, 3),
             ("DELETE FROM blocks WHERE seq = 3", .missing, 3),
-            ("UPDATE blocks SET seq = -seq WHERE seq IN (3, 5); UPDATE blocks SET seq = 8 - abs(seq) WHERE seq < 0",
-             .reordered, 3),
+            (
+                "UPDATE blocks SET seq = -seq WHERE seq IN (3, 5); UPDATE blocks SET seq = 8 - abs(seq) WHERE seq < 0",
+                .reordered, 3
+            ),
             ("UPDATE blocks SET hash = zeroblob(32) WHERE seq = 5", .altered, 5),
         ])
     func damage(sql: String, kind: IntegrityFailure.Kind, sequence: Int64) throws {

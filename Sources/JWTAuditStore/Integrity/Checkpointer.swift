@@ -77,7 +77,8 @@ public final class Checkpointer {
             do {
                 try CheckpointFile.append(checkpoint, to: externalFile)
             } catch {
-                throw IntegrityError("checkpoint of \(treeSize) blocks recorded in the store, not in the file: \(error)")
+                throw IntegrityError(
+                    "checkpoint of \(treeSize) blocks recorded in the store, not in the file: \(error)")
             }
         }
         return checkpoint

@@ -18,6 +18,8 @@ struct FileStamp: Hashable {
 
     /// Whether both files were last modified before `micros`.
     func modifiedBefore(_ micros: Int64) -> Bool {
-        stride(from: 0, to: files.count, by: 3).allSatisfy { files[$0 + 1] * 1_000_000 + files[$0 + 2] / 1_000 < micros }
+        stride(from: 0, to: files.count, by: 3).allSatisfy {
+            files[$0 + 1] * 1_000_000 + files[$0 + 2] / 1_000 < micros
+        }
     }
 }

@@ -71,17 +71,19 @@ public struct InclusionProof: Sendable {
         }
         let events = try BlockCodec.decode(payload)
         guard location.index < events.count else {
-            throw IntegrityError("block \(location.block) holds \(events.count) events; there is no event \(location.index)")
+            throw IntegrityError(
+                "block \(location.block) holds \(events.count) events; there is no event \(location.index)")
         }
         let checkpoints = try CheckpointStore(directory: directory, readOnly: true).all()
-        guard let checkpoint = checkpoints.filter({ $0.treeSize >= location.block }).max(by: { $0.treeSize < $1.treeSize })
-        else {
+        let covering = checkpoints.filter { $0.treeSize >= location.block }
+        guard let checkpoint = covering.max(by: { $0.treeSize < $1.treeSize }) else {
             throw IntegrityError(
                 "no checkpoint covers block \(location.block) yet: the daemon signs one every interval and at shutdown")
         }
         let leaves = try leafHashes(directory, upTo: checkpoint.treeSize)
         guard MerkleTree.root(leaves[...]) == checkpoint.root else {
-            throw IntegrityError("the store disagrees with its checkpoint of \(checkpoint.treeSize) blocks; run jwtaudit verify")
+            throw IntegrityError(
+                "the store disagrees with its checkpoint of \(checkpoint.treeSize) blocks; run jwtaudit verify")
         }
         let eventJSON: PositionedJSON
         do {
@@ -148,7 +150,8 @@ public struct InclusionProof: Sendable {
             throw IntegrityError("the Merkle path does not lead from the block to the checkpoint's root")
         }
         guard let key = keys.first(where: { $0.keyID == checkpoint.keyID }) else {
-            throw IntegrityError("the checkpoint is signed by key \(checkpoint.keyID), which is not among the given keys")
+            throw IntegrityError(
+                "the checkpoint is signed by key \(checkpoint.keyID), which is not among the given keys")
         }
         guard checkpoint.isSigned(by: key) else {
             throw IntegrityError("the checkpoint's signature does not verify under key \(checkpoint.keyID)")

@@ -83,7 +83,8 @@ public struct StoreVerifier {
             if header.hash(previous: previous) == other.storedHash {
                 return IntegrityFailure(
                     kind: .reordered, sequence: sequence, day: block.day, blockID: block.id,
-                    detail: "the block that belongs at sequence number \(sequence) is stored as \(other.header.sequence) "
+                    detail:
+                        "the block that belongs at sequence number \(sequence) is stored as \(other.header.sequence) "
                         + "(partition \(other.day.name), row id \(other.id))")
             }
         }
@@ -176,7 +177,7 @@ public struct StoreVerifier {
                 guard size > 0 else {
                     return IntegrityFailure(
                         kind: .recomputed,
-                        detail: "the checkpoint in \(source) signs an empty tree with a root that is not the empty root")
+                        detail: "the checkpoint in \(source) signs an empty tree with a root that is not the empty one")
                 }
                 let suspect = blocks[Int(min(agreed, size - 1))]
                 return IntegrityFailure(

@@ -47,7 +47,8 @@ struct StoredBlock: Sendable {
                 payloadDigest: statement.withBlob(12) { SHA256.hash($0) })
             scan.blocks.append(
                 StoredBlock(
-                    day: day, id: id, header: header, storedPrevious: statement.blob(9), storedHash: statement.blob(10)))
+                    day: day, id: id, header: header, storedPrevious: statement.blob(9),
+                    storedHash: statement.blob(10)))
         }
         return scan
     }
