@@ -75,10 +75,10 @@ struct VerifyCommand: ParsableCommand {
         var lines: [String] = []
         var days = ""
         if let first = report.partitions.first, let last = report.partitions.last {
-            days = " in \(report.partitions.count) partitions (\(first.name) … \(last.name))"
+            days = " in \(count(report.partitions.count, "partition")) (\(first.name) … \(last.name))"
         }
         lines.append(
-            "intact: \(report.blocks) blocks, \(report.events) events\(days); checked in "
+            "intact: \(count(report.blocks, "block")), \(count(report.events, "event"))\(days); checked in "
                 + String(format: "%.2f s", seconds))
         var sources = ["\(report.storeCheckpoints) in the store"]
         if let file = report.fileCheckpoints, let checkpointFile { sources.append("\(file) in \(checkpointFile)") }
@@ -101,9 +101,14 @@ struct VerifyCommand: ParsableCommand {
             lines.append("not yet signed: blocks \(first)…\(report.blocks) (the next checkpoint covers them)")
         }
         if report.unsealedEvents > 0 {
-            lines.append("unsealed: \(report.unsealedEvents) events (chained once sealed)")
+            lines.append("unsealed: \(count(report.unsealedEvents, "event")) (chained once sealed)")
         }
         lines += notes.map { "note: " + $0 }
         return lines.joined(separator: "\n")
+    }
+
+    /// `1 block`, `6 blocks`.
+    private func count<Number: BinaryInteger>(_ number: Number, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }

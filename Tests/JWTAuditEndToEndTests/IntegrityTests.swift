@@ -260,3 +260,49 @@ private func recomputeChain(_ data: String) throws {
         previous = hash
     }
 }
+
+@Suite("Checkpoints in the daemon", .serialized)
+struct CheckpointServiceTests {
+    @Test("a clean stop seals the unsealed events and signs a checkpoint that covers them")
+    func shutdownSealsAndSigns() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        let client = try daemon.connectAcknowledged(client: "shutdown")
+        try client.send((1...3).map { (number: Int) in EventLine.validate(jti: "s\(number)", seq: number) }.joined())
+        try client.awaitAck(3)
+        let before = try DaemonHarness.run(["verify", "--data", daemon.dataPath])
+        #expect(before.output.contains("unsealed: 3 events"))
+        #expect(try daemon.stop() == 0)
+        let after = try DaemonHarness.run(["verify", "--data", daemon.dataPath])
+        #expect(after.status == 0)
+        #expect(after.output.hasPrefix("intact: 1 block, 3 events"), "\(after.output)")
+        #expect(after.output.contains("1 in \(daemon.folder.file("jwtaudit-checkpoints.ndjson"))"))
+        #expect(!after.output.contains("not yet signed"))
+        #expect(!after.output.contains("unsealed"))
+    }
+
+    @Test("while the daemon runs, a checkpoint is appended to --checkpoint-file every interval when blocks were sealed")
+    func interval() throws {
+        let settings = try TemporaryDirectory(prefix: "jwtaudit-int")
+        try #"{"store": {"seal_threshold": 1}}"#.write(
+            toFile: settings.file("config.json"), atomically: true, encoding: .utf8)
+        let file = settings.file("published.ndjson")
+        let daemon = try DaemonHarness(extraArguments: [
+            "--config", settings.file("config.json"), "--checkpoint-interval", "1", "--checkpoint-file", file,
+        ])
+        try daemon.start()
+        let client = try daemon.connectAcknowledged(client: "interval")
+        try client.send(EventLine.validate(jti: "i1", seq: 1))
+        try client.awaitAck(1)
+        let published = { (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
+        #expect(eventually(timeout: 10) { published().contains("\"tree_size\":1,") })
+        try client.send(EventLine.validate(jti: "i2", seq: 2))
+        try client.awaitAck(2)
+        #expect(eventually(timeout: 10) { published().contains("\"tree_size\":2,") })
+        #expect(try daemon.stop() == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "no checkpoint is signed when nothing new was sealed")
+        let verify = try DaemonHarness.run(["verify", "--data", daemon.dataPath, "--checkpoints", file])
+        #expect(verify.status == 0, "\(verify.output)")
+    }
+}
