@@ -30,6 +30,7 @@ public final class CheckpointService: Service, @unchecked Sendable {
             ])
     }
 
+    /// Signs every interval until graceful shutdown, then once more.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let interval = interval

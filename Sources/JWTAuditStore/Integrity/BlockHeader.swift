@@ -16,10 +16,15 @@ public struct BlockHeader: Sendable, Hashable {
     public var sequence: Int64
     /// The partition (UTC day of `ts`) that holds it.
     public var day: PartitionDay
+    /// Earliest `ts` in the block (µs).
     public var minTimestamp: Int64
+    /// Latest `ts` in the block (µs).
     public var maxTimestamp: Int64
+    /// Earliest `received_at` in the block (µs).
     public var minReceived: Int64
+    /// Latest `received_at` in the block (µs).
     public var maxReceived: Int64
+    /// Events in the block.
     public var eventCount: Int64
     /// The block codec's format version.
     public var format: Int64
@@ -31,6 +36,7 @@ public struct BlockHeader: Sendable, Hashable {
     /// The `prev_hash` of block 1: 32 zero bytes.
     public static let genesisHash = [UInt8](repeating: 0, count: SHA256.byteCount)
 
+    /// A header from its fields.
     public init(
         sequence: Int64, day: PartitionDay, minTimestamp: Int64, maxTimestamp: Int64, minReceived: Int64,
         maxReceived: Int64, eventCount: Int64, format: Int64, keysDigest: [UInt8], payloadDigest: [UInt8]

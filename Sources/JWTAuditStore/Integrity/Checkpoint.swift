@@ -22,6 +22,7 @@ public struct Checkpoint: Sendable, Hashable {
     /// Ed25519 signature of ``signedMessage``.
     public var signature: [UInt8]
 
+    /// A checkpoint from its fields (see ``sign(treeSize:root:head:time:key:)`` to make one).
     public init(treeSize: Int64, root: [UInt8], head: [UInt8], time: Int64, keyID: String, signature: [UInt8]) {
         self.treeSize = treeSize
         self.root = root

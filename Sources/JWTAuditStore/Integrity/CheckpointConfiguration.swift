@@ -7,5 +7,6 @@ public struct CheckpointConfiguration: Sendable, Hashable {
     /// only. `jwtaudit serve` defaults it to `jwtaudit-checkpoints.ndjson` beside the data folder.
     public var filePath: String?
 
+    /// The defaults: every 60 s, no external file.
     public init() {}
 }

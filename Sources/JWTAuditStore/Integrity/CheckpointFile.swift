@@ -20,7 +20,9 @@ public enum CheckpointFile {
 
     /// One line of the file: its 1-based number and what it holds.
     public struct Line: Sendable {
+        /// The 1-based line number.
         public var number: Int
+        /// The checkpoint, or why the line is not one.
         public var checkpoint: Result<Checkpoint, CheckpointFormatError>
     }
 

@@ -8,6 +8,7 @@ import JWTAuditCrypto
 public final class CheckpointStore {
     /// A public key the store has signed with.
     public struct KeyRecord: Sendable, Hashable {
+        /// The public key.
         public var key: Ed25519PublicKey
         /// When it became the signing key, µs since the epoch.
         public var createdAt: Int64

@@ -10,6 +10,7 @@ public struct EventLocation: Sendable, Hashable, CustomStringConvertible {
     /// The event's position in the block (0-based).
     public var index: Int
 
+    /// The event at `index` of block `block` in partition `day`.
     public init(day: PartitionDay, block: Int64, index: Int) {
         self.day = day
         self.block = block

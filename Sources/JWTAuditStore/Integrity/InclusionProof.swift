@@ -26,6 +26,7 @@ public struct InclusionProof: Sendable {
     /// The signed tree head the path leads to.
     public var checkpoint: Checkpoint
 
+    /// A proof from its parts (see ``make(directory:location:)`` and ``init(json:)``).
     public init(
         location: EventLocation, event: PositionedJSON, header: BlockHeader, previousHash: [UInt8],
         blockHash: [UInt8], payload: [UInt8], path: [[UInt8]], checkpoint: Checkpoint

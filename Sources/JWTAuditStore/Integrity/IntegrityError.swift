@@ -2,8 +2,10 @@
 /// there, a chain that breaks while signing). Distinct from a verification that ran and found
 /// damage, which is an ``IntegrityFailure``.
 public struct IntegrityError: Error, CustomStringConvertible, Sendable {
+    /// What cannot be done, and why.
     public var description: String
 
+    /// An error that says `description`.
     public init(_ description: String) {
         self.description = description
     }

@@ -17,6 +17,7 @@ public struct IntegrityFailure: Sendable, Hashable, CustomStringConvertible {
         case recomputed = "chain recomputed without the key"
     }
 
+    /// What kind of damage.
     public var kind: Kind
     /// Sequence number of the first bad block, when a block can be named.
     public var sequence: Int64?
@@ -27,7 +28,10 @@ public struct IntegrityFailure: Sendable, Hashable, CustomStringConvertible {
     /// What was found, in a sentence.
     public var detail: String
 
-    public init(kind: Kind, sequence: Int64? = nil, day: PartitionDay? = nil, blockID: Int64? = nil, detail: String) {
+    /// A failure of `kind` at the block named by `sequence`, `day` and `blockID`, as far as known.
+    public init(
+        kind: Kind, sequence: Int64? = nil, day: PartitionDay? = nil, blockID: Int64? = nil, detail: String
+    ) {
         self.kind = kind
         self.sequence = sequence
         self.day = day

@@ -13,6 +13,7 @@ public struct StoreVerifier {
     /// The external checkpoint file (`--checkpoints`), if any.
     public var checkpointFile: String?
 
+    /// A verifier of `directory` with the store's own keys and no external file.
     public init(directory: DataDirectory) {
         self.directory = directory
     }

@@ -23,6 +23,7 @@ public struct VerificationReport: Sendable {
     /// The first damage found; nil when the store is intact.
     public var failure: IntegrityFailure?
 
+    /// An empty report.
     public init() {}
 
     /// Whether nothing was found wrong.
