@@ -1,20 +1,35 @@
 /// The first damage `jwtaudit verify` found: what kind, and where.
 public struct IntegrityFailure: Sendable, Hashable, CustomStringConvertible {
-    /// The kinds of damage, named as `verify` prints them.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    /// The kinds of damage, named as `verify` prints them. A struct, so that kinds can be added
+    /// (retention's tombstones will bring some) without breaking callers' switches.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private enum Code: String, Sendable, Hashable {
+            case altered
+            case missing
+            case reordered
+            case truncatedTail = "truncated tail"
+            case badSignature = "bad signature"
+            case recomputed = "chain recomputed without the key"
+        }
+
+        private let code: Code
+
         /// A block's payload, key filter or header no longer matches its hash.
-        case altered
+        public static let altered = Kind(code: .altered)
         /// A sequence number is absent: a block was deleted.
-        case missing
+        public static let missing = Kind(code: .missing)
         /// A block is intact but stored at another place in the chain.
-        case reordered
+        public static let reordered = Kind(code: .reordered)
         /// A checkpoint covers more blocks than the store holds: the newest were cut off.
-        case truncatedTail = "truncated tail"
+        public static let truncatedTail = Kind(code: .truncatedTail)
         /// A checkpoint's signature does not verify, or its key is unknown or untrusted.
-        case badSignature = "bad signature"
+        public static let badSignature = Kind(code: .badSignature)
         /// The chain is consistent, but a signed checkpoint disagrees with it: blocks were changed
         /// and every later hash recomputed by someone without the signing key.
-        case recomputed = "chain recomputed without the key"
+        public static let recomputed = Kind(code: .recomputed)
+
+        /// The name `verify` prints, such as `truncated tail`.
+        public var description: String { code.rawValue }
     }
 
     /// What kind of damage.
@@ -51,6 +66,6 @@ public struct IntegrityFailure: Sendable, Hashable, CustomStringConvertible {
             }
             place += ": "
         }
-        return "\(kind.rawValue): \(place)\(detail)"
+        return "\(kind): \(place)\(detail)"
     }
 }
