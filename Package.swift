@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "JWTAuditBlocks", dependencies: ["JWTAuditModel", "CZlib"]),
         // SQLite partitions, the single writer, rollups and search.
         .target(
-            name: "JWTAuditStore", dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditDetection", "CSQLite"]
+            name: "JWTAuditStore",
+            dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditCrypto", "JWTAuditDetection", "CSQLite"]
         ),
         // The Unix-socket collector: framing, hello/acks, peer credentials, dedup, quarantine.
         .target(
@@ -132,10 +133,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
+        .testTarget(name: "JWTAuditCryptoTests", dependencies: ["JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditLoadTests", dependencies: ["JWTAuditLoad", "JWTAuditModel", "JWTAuditDetection"]),
         .testTarget(
-            name: "JWTAuditStoreTests", dependencies: ["JWTAuditStore", "JWTAuditDetection", "JWTAuditTesting"]
+            name: "JWTAuditStoreTests",
+            dependencies: ["JWTAuditStore", "JWTAuditCrypto", "JWTAuditDetection", "JWTAuditTesting"]
         ),
         .testTarget(name: "JWTAuditDetectionTests", dependencies: ["JWTAuditDetection", "JWTAuditTesting"]),
         .testTarget(name: "JWTAuditRulesTests", dependencies: ["JWTAuditRules", "JWTAuditDetection"]),
@@ -157,6 +160,7 @@ let package = Package(
             name: "JWTAuditEndToEndTests",
             dependencies: [
                 "jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel", "JWTAuditStore", "JWTAuditDetection",
+                "JWTAuditCrypto",
             ]
         ),
     ],

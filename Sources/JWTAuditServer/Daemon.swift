@@ -10,8 +10,10 @@ import JWTAuditStore
 import Logging
 import ServiceLifecycle
 
-/// Wires the daemon's parts into services in start order: detection first, so that it is stopped
-/// after the collector and sees the collector's last commits; the HTTP API last, stopped first.
+/// Wires the daemon's parts into services in start order: checkpoints, then detection, then the
+/// collector, so that they are stopped after the collector: detection sees its last commits, and
+/// the last checkpoint covers the blocks it sealed as it stopped. The HTTP API comes last and is
+/// stopped first.
 public enum Daemon {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -28,7 +30,8 @@ public enum Daemon {
             var sources = DaemonMetrics.Sources(
                 collector: collector.counters, directory: DataDirectory(root: options.collector.dataPath))
             sources.tokenEvents = tokenEvents
-            return [collector] + (try http(options, sources: sources, factory: factory, logger: logger))
+            return [try checkpointService(options, logger: logger), collector]
+                + (try http(options, sources: sources, factory: factory, logger: logger))
         }
         let rules = try loadRules(options.rulesPath)
         let directory = DataDirectory(root: options.collector.dataPath)
@@ -62,7 +65,8 @@ public enum Daemon {
         sources.detection = pipeline
         sources.outputs = options.outputs.isEmpty ? nil : outputs
         sources.tokenEvents = tokenEvents
-        return [detection, collector] + (try http(options, sources: sources, factory: factory, logger: logger))
+        return [try checkpointService(options, logger: logger), detection, collector]
+            + (try http(options, sources: sources, factory: factory, logger: logger))
     }
 
     /// The HTTP API with `/metrics` over `sources`, or nothing when it is off.
@@ -83,6 +87,14 @@ public enum Daemon {
                 configuration: configuration, directory: sources.directory, tokens: tokens, accessCounters: access,
                 metrics: { metrics.render() }, logger: logger)
         ]
+    }
+
+    /// Made after the collector, which takes the data folder's lock and brings the store's schema
+    /// up to date.
+    private static func checkpointService(_ options: DaemonOptions, logger: Logger) throws -> CheckpointService {
+        try CheckpointService(
+            directory: DataDirectory(root: options.collector.dataPath), configuration: options.checkpoints,
+            logger: logger)
     }
 
     private static func loadRules(_ path: String?) throws -> RuleSet {

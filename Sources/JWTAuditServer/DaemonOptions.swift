@@ -2,6 +2,7 @@ import JWTAuditCollector
 import JWTAuditHTTP
 import JWTAuditMetrics
 import JWTAuditOutputs
+import JWTAuditStore
 
 /// What `jwtaudit serve` runs: the collector's configuration and detection's.
 public struct DaemonOptions: Sendable {
@@ -10,6 +11,8 @@ public struct DaemonOptions: Sendable {
     public var rulesPath: String?
     /// Where alerts go besides the alert store (the configuration file's `outputs`). Default none.
     public var outputs: [OutputConfiguration] = []
+    /// Checkpoint interval and external file. Default every 60 s, no file (`serve` names one).
+    public var checkpoints = CheckpointConfiguration()
     /// Whether detection runs. Default `true`; off only to measure what it costs.
     public var detection = true
     /// The HTTP API (and `/metrics`); nil turns it off. Default `127.0.0.1:8088`.

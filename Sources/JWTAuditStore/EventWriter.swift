@@ -14,24 +14,36 @@ public final class EventWriter {
     private var nextBlockID: Int64 = 1
     /// Sealed blocks written since this writer was opened (for metrics).
     public private(set) var sealed = SealedBlocks()
+    /// The head of the hash chain over sealed blocks (docs/integrity.md).
+    private let chain: BlockChain
     /// Open partition files kept at most; idle ones beyond this are sealed and closed.
     private let maxOpenPartitions = 8
 
-    /// Opens the store in `directory` (creating it) and recovers unsealed blocks and the next id.
+    /// Opens the store in `directory` (creating it) and recovers unsealed blocks, the next id and
+    /// the head of the hash chain. Sealed blocks written before the chain existed are chained now.
     public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) throws {
         self.directory = directory
         self.configuration = configuration
         try directory.prepare()
         var maxID: Int64 = 0
+        var head: (sequence: Int64, hash: [UInt8]) = (0, BlockHeader.genesisHash)
+        var unchained: [(id: Int64, day: PartitionDay)] = []
         for day in try directory.partitionDays() {
             let partition = try PartitionWriter(day: day, path: directory.partitionPath(day))
             maxID = max(maxID, try partition.maxBlockID())
+            if let last = try partition.chainHead(), last.sequence > head.sequence { head = last }
+            unchained += try partition.unchainedBlockIDs().map { ($0, day) }
             if !partition.pendingEvents.isEmpty {
                 partitions[day] = partition
                 lastUsed[day] = 0
             }
         }
         nextBlockID = maxID + 1
+        chain = BlockChain(sequence: head.sequence, hash: head.hash)
+        for block in unchained.sorted(by: { $0.id < $1.id }) {
+            let chain = chain
+            try withPartition(block.day) { try $0.chainStoredBlock(id: block.id, chain: chain) }
+        }
     }
 
     /// Highest stored `seq` per producer across all partitions, for dedup after a restart.
@@ -57,7 +69,7 @@ public final class EventWriter {
         if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
             sealed.add(
                 try withPartition(firstDay, now: now) {
-                    try $0.write(events, now: now, configuration: configuration, nextID: allocateID)
+                    try $0.write(events, now: now, configuration: configuration, chain: chain, nextID: allocateID)
                 })
             return
         }
@@ -79,7 +91,7 @@ public final class EventWriter {
             }
             sealed.add(
                 try withPartition(day, now: now) {
-                    try $0.write(taken, now: now, configuration: configuration, nextID: allocateID)
+                    try $0.write(taken, now: now, configuration: configuration, chain: chain, nextID: allocateID)
                 })
             remaining = kept
         }
@@ -89,7 +101,7 @@ public final class EventWriter {
     public func sealIdle(now: Int64) throws {
         for (day, partition) in partitions {
             sealed.add(
-                try partition.sealIfDue(now: now, force: false, configuration: configuration, nextID: allocateID))
+                try partition.sealIfDue(now: now, force: false, configuration: configuration, chain: chain, nextID: allocateID))
             if partition.pendingEvents.isEmpty && partitions.count > maxOpenPartitions {
                 partitions[day] = nil
                 lastUsed[day] = nil
@@ -101,7 +113,7 @@ public final class EventWriter {
     public func close(now: Int64) throws {
         for partition in partitions.values {
             sealed.add(
-                try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID))
+                try partition.sealIfDue(now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID))
         }
         partitions.removeAll()
         lastUsed.removeAll()
@@ -135,7 +147,7 @@ public final class EventWriter {
         for day in idle.prefix(partitions.count - maxOpenPartitions + 1) {
             if let partition = partitions[day] {
                 sealed.add(
-                    try partition.sealIfDue(now: now, force: true, configuration: configuration, nextID: allocateID))
+                    try partition.sealIfDue(now: now, force: true, configuration: configuration, chain: chain, nextID: allocateID))
             }
             partitions[day] = nil
             lastUsed[day] = nil

@@ -80,4 +80,54 @@ enum FileSystem {
         guard stat(path, &info) == 0 else { throw Failure(description: "cannot read \(path): \(errnoText())") }
         return info.st_mode & 0o7777
     }
+
+    /// Replaces `destination` with `source` atomically and makes the change durable.
+    static func replace(_ destination: String, with source: String, folder: String) throws {
+        guard rename(source, destination) == 0 else {
+            throw Failure(description: "cannot rename \(source) to \(destination): \(errnoText())")
+        }
+        try syncDirectory(folder)
+    }
+
+    /// fsyncs a folder, so that files created or renamed in it survive a crash.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw Failure(description: "cannot sync \(path): \(errnoText())") }
+    }
+
+    /// Appends `bytes` to `path` (created with `mode` if missing) and fsyncs it; a new file's
+    /// folder is synced too.
+    static func appendDurably(_ path: String, bytes: [UInt8], mode: mode_t) throws {
+        let existed = exists(path)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw Failure(description: "cannot write \(path): \(errnoText())") }
+            offset += written
+        }
+        guard fsync(fd) == 0 else { throw Failure(description: "cannot sync \(path): \(errnoText())") }
+        if !existed {
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            try syncDirectory(folder.isEmpty ? "/" : folder)
+        }
+    }
+
+    /// Takes the data folder's daemon lock (`daemon.lock`, flock) without waiting; nil when a
+    /// daemon holds it. The lock lasts until the returned descriptor is closed.
+    static func tryLockDaemon(_ directory: DataDirectory) throws -> Int32? {
+        let path = directory.root + "/daemon.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
 }

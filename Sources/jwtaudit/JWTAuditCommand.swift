@@ -9,6 +9,7 @@ struct JWTAuditCommand: AsyncParsableCommand {
             ServeCommand.self, SendCommand.self, SearchCommand.self, StatsCommand.self, QuarantineCommand.self,
             RetentionCommand.self, RulesCommand.self, LoadgenCommand.self, BenchCommand.self, AlertsCommand.self,
             TokensCommand.self, DemoCommand.self,
+            VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
         ]
     )
 }

@@ -28,6 +28,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "ndjson or table.")
     var format: OutputFormat = .ndjson
 
+    @Flag(help: "Add each event's reference DAY:BLOCK:INDEX (for `prove`; null while its block is unsealed).")
+    var withRef = false
+
     func run() throws {
         var query = EventQuery()
         (query.from, query.to) = try range.resolve(now: currentMicros())
@@ -52,8 +55,12 @@ struct SearchCommand: ParsableCommand {
         switch format {
         case .ndjson, .json:
             var buffer: [UInt8] = []
-            try search.run(query) { event in
+            try each(search, query) { event, location in
                 EventJSON.append(event, to: &buffer)
+                if withRef {
+                    buffer.removeLast()  // the closing brace
+                    buffer += Array(",\"ref\":\(location.map { "\"\($0)\"" } ?? "null")}".utf8)
+                }
                 buffer.append(0x0A)
                 if buffer.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(buffer))
@@ -62,13 +69,30 @@ struct SearchCommand: ParsableCommand {
             }
             FileHandle.standardOutput.write(Data(buffer))
         case .table:
-            let rows = try search.collect(query).map { event in
-                [
+            var rows: [[String]] = []
+            try each(search, query) { event, location in
+                let cells = [
                     Timestamp.format(event.timestamp), event.service, event.kind.name, event.outcome?.name ?? "-",
                     event.reason?.name ?? "-", event.subject ?? "-", event.clientIP ?? "-", event.tokenID ?? "-",
                 ].map(TableCell.clean)
+                rows.append(withRef ? cells + [location?.description ?? "-"] : cells)
             }
-            print(renderTable(header: ["TS", "SERVICE", "KIND", "OUTCOME", "REASON", "SUB", "CLIENT_IP", "JTI"], rows: rows))
+            let header = ["TS", "SERVICE", "KIND", "OUTCOME", "REASON", "SUB", "CLIENT_IP", "JTI"]
+            print(renderTable(header: withRef ? header + ["REF"] : header, rows: rows))
+        }
+    }
+}
+
+extension SearchCommand {
+    /// Every match with its reference when `--with-ref` asks for it (so a search without the flag
+    /// reads no chain column).
+    private func each(
+        _ search: EventSearch, _ query: EventQuery, _ body: (AuditEvent, EventLocation?) throws -> Void
+    ) throws {
+        if withRef {
+            try search.runLocated(query, body)
+        } else {
+            try search.run(query) { try body($0, nil) }
         }
     }
 }

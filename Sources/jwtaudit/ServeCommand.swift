@@ -7,6 +7,7 @@ import JWTAuditHTTP
 import JWTAuditMetrics
 import JWTAuditOutputs
 import JWTAuditServer
+import JWTAuditStore
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -31,6 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Detection rules (YAML; default ./rules.yaml when it exists, else the built-in defaults). Reloaded on SIGHUP.")
     var rules: String?
 
+    @Option(
+        help: """
+            External file every signed checkpoint is appended to (default: jwtaudit-checkpoints.ndjson \
+            beside the data folder).
+            """)
+    var checkpointFile: String?
+
+    @Option(help: "Seconds between checkpoints, when blocks were sealed (default 60; one is also signed at shutdown).")
+    var checkpointInterval: Int = 60
+
     @Flag(inversion: .prefixedNo, help: "Run detection (off only to measure what it costs).")
     var detection = true
 
@@ -46,6 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard checkpointInterval >= 1 && checkpointInterval <= 86_400 else {
+            throw ValidationError("--checkpoint-interval must be from 1 to 86400 seconds")
+        }
+    }
 
     func run() async throws {
         var configuration = CollectorConfiguration()
@@ -86,6 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = CatalogMetricsFactory()
         MetricsSystem.bootstrap(metrics)
         options.metricsFactory = metrics
+        options.checkpoints.intervalSeconds = checkpointInterval
+        options.checkpoints.filePath =
+            checkpointFile ?? CheckpointFile.defaultPath(besideDataFolder: configuration.dataPath)
         let services: [any Service]
         do {
             services = try Daemon.services(options, logger: logger)

@@ -1,8 +1,10 @@
 import Dispatch
 import JWTAuditBlocks
+import JWTAuditCrypto
 import JWTAuditModel
 
-/// A block ready to be inserted: its encoded events, key filter and ranges.
+/// A block ready to be inserted: its encoded events, key filter and ranges, and once linked
+/// (sealed blocks only), its place in the hash chain.
 struct BlockRecord {
     var id: Int64
     var sealed: Bool
@@ -13,6 +15,13 @@ struct BlockRecord {
     var eventCount: Int
     var keys: [UInt8] = []
     var data: [UInt8] = []
+    /// SHA-256 of `keys` and of `data`, computed beside the encoding.
+    var keysDigest: [UInt8] = []
+    var payloadDigest: [UInt8] = []
+    /// Set by ``BlockChain/link(_:day:)`` for sealed blocks.
+    var sequence: Int64?
+    var previousHash: [UInt8]?
+    var hash: [UInt8]?
 
     private init(id: Int64, sealed: Bool, events: [AuditEvent]) {
         precondition(!events.isEmpty, "a block holds at least one event")
@@ -57,11 +66,21 @@ struct BlockRecord {
                 let chunk = chunks[task / 2]
                 if task % 2 == 0 {
                     output[task / 2].data = BlockCodec.encode(chunk, level: level)
+                    output[task / 2].payloadDigest = SHA256.hash(output[task / 2].data)
                 } else {
                     output[task / 2].keys = BlockKeyFilter(events: chunk, bitsPerKey: bitsPerKey).serialized
+                    output[task / 2].keysDigest = SHA256.hash(output[task / 2].keys)
                 }
             }
         }
         return records
+    }
+
+    /// The header its hash covers, at chain position `sequence` in partition `day`.
+    func header(sequence: Int64, day: PartitionDay) -> BlockHeader {
+        BlockHeader(
+            sequence: sequence, day: day, minTimestamp: minTimestamp, maxTimestamp: maxTimestamp,
+            minReceived: minReceived, maxReceived: maxReceived, eventCount: Int64(eventCount),
+            format: Int64(BlockCodec.formatVersion), keysDigest: keysDigest, payloadDigest: payloadDigest)
     }
 }

@@ -1,7 +1,10 @@
 /// The tables of one partition file. Small columns come before the blobs so that scanning
 /// block metadata does not read event data.
+///
+/// Version 2 adds the hash chain (docs/integrity.md): `seq` (the block's place in the chain, NULL
+/// while unsealed), `prev_hash` and `hash`. A version 1 file gets them appended by ``migrate``.
 enum PartitionSchema {
-    static let version = 1
+    static let version = 2
 
     static let create = """
         CREATE TABLE IF NOT EXISTS blocks (
@@ -13,6 +16,9 @@ enum PartitionSchema {
             max_received INTEGER NOT NULL,
             event_count INTEGER NOT NULL,
             format INTEGER NOT NULL,
+            seq INTEGER,
+            prev_hash BLOB,
+            hash BLOB,
             keys BLOB NOT NULL,
             data BLOB NOT NULL
         );
@@ -30,7 +36,19 @@ enum PartitionSchema {
             events INTEGER NOT NULL,
             PRIMARY KEY (minute, service, kind, outcome, reason, token_type)
         ) WITHOUT ROWID;
-        PRAGMA user_version = 1;
+        """
+
+    /// Adds the chain columns to a version 1 file (its sealed blocks are chained by the writer at start).
+    static let migrateFromVersion1 = """
+        ALTER TABLE blocks ADD COLUMN seq INTEGER;
+        ALTER TABLE blocks ADD COLUMN prev_hash BLOB;
+        ALTER TABLE blocks ADD COLUMN hash BLOB;
+        """
+
+    /// Run after ``create`` (and a migration): the chain index, and the version mark.
+    static let finish = """
+        CREATE UNIQUE INDEX IF NOT EXISTS blocks_seq ON blocks (seq);
+        PRAGMA user_version = 2;
         """
 
     /// Settings for the writer's connection: WAL, and a commit is durable when it returns.
@@ -42,8 +60,9 @@ enum PartitionSchema {
         """
 
     static let insertBlock = """
-        INSERT INTO blocks (id, sealed, min_ts, max_ts, min_received, max_received, event_count, format, keys, data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO blocks (id, sealed, min_ts, max_ts, min_received, max_received, event_count, format, keys, data,
+            seq, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static let deleteBlock = "DELETE FROM blocks WHERE id = ?"

@@ -1,4 +1,5 @@
 import JWTAuditBlocks
+import JWTAuditCrypto
 import JWTAuditModel
 
 /// The writer's handle on one partition file: its connection, prepared statements and the
@@ -23,7 +24,12 @@ final class PartitionWriter {
         self.day = day
         let connection = try SQLiteConnection(path: path)
         try connection.execute(PartitionSchema.writerPragmas)
-        try connection.transaction { try connection.execute(PartitionSchema.create) }
+        let version = try connection.scalarInt("PRAGMA user_version") ?? 0
+        try connection.transaction {
+            try connection.execute(PartitionSchema.create)
+            if version == 1 { try connection.execute(PartitionSchema.migrateFromVersion1) }
+            try connection.execute(PartitionSchema.finish)
+        }
         self.connection = connection
         insertBlock = try connection.prepare(PartitionSchema.insertBlock)
         deleteBlock = try connection.prepare(PartitionSchema.deleteBlock)
@@ -47,24 +53,67 @@ final class PartitionWriter {
         try connection.scalarInt("SELECT coalesce(max(id), 0) FROM blocks") ?? 0
     }
 
+    /// The last chained block of this partition (highest `seq`), if any.
+    func chainHead() throws -> (sequence: Int64, hash: [UInt8])? {
+        let statement = try connection.prepare(
+            "SELECT seq, hash FROM blocks WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
+        guard try statement.step() else { return nil }
+        return (statement.int64(0), statement.blob(1))
+    }
+
+    /// Ids of sealed blocks written before the hash chain existed (schema version 1).
+    func unchainedBlockIDs() throws -> [Int64] {
+        let statement = try connection.prepare("SELECT id FROM blocks WHERE sealed = 1 AND seq IS NULL ORDER BY id")
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.int64(0)) }
+        return ids
+    }
+
+    /// Chains the stored sealed block `id` after the head of `chain`, in its own transaction.
+    func chainStoredBlock(id: Int64, chain: BlockChain) throws {
+        let select = try connection.prepare(
+            """
+            SELECT min_ts, max_ts, min_received, max_received, event_count, format, keys, data
+            FROM blocks WHERE id = ?
+            """)
+        select.bind(1, id)
+        guard try select.step() else { return }
+        let header = BlockHeader(
+            sequence: chain.sequence + 1, day: day, minTimestamp: select.int64(0), maxTimestamp: select.int64(1),
+            minReceived: select.int64(2), maxReceived: select.int64(3), eventCount: select.int64(4),
+            format: select.int64(5), keysDigest: select.withBlob(6) { SHA256.hash($0) },
+            payloadDigest: select.withBlob(7) { SHA256.hash($0) })
+        let hash = header.hash(previous: chain.hash)
+        let update = try connection.prepare("UPDATE blocks SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?")
+        update.bind(1, header.sequence)
+        update.bind(2, chain.hash)
+        update.bind(3, hash)
+        update.bind(4, id)
+        try connection.transaction { _ = try update.step() }
+        chain.advance(to: (header.sequence, hash))
+    }
+
     /// Writes `events` (all of this day) in one durable transaction, with the producers' highest
-    /// `seq` and the rollups. Seals the unsealed events with them once there are enough.
-    /// `nextID` hands out block ids. In-memory state changes only after the commit. Returns the
-    /// sealed blocks written.
+    /// `seq` and the rollups. Seals the unsealed events with them once there are enough; sealed
+    /// blocks are linked into `chain`. `nextID` hands out block ids. In-memory state (and the
+    /// chain's head) changes only after the commit. Returns the sealed blocks written.
     @discardableResult
-    func write(_ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, nextID: () -> Int64) throws
-        -> SealedBlocks
-    {
+    func write(
+        _ events: [AuditEvent], now: Int64, configuration: StoreConfiguration, chain: BlockChain,
+        nextID: () -> Int64
+    ) throws -> SealedBlocks {
         guard !events.isEmpty else { return SealedBlocks() }
         let sealing = pendingEvents.count + events.count >= configuration.sealThreshold
-        let records = BlockRecord.encode(
+        var records = BlockRecord.encode(
             sealing ? pendingEvents + events : events, sealed: sealing, configuration: configuration, nextID: nextID)
+        let head = chain.link(&records, day: day)
         try connection.transaction {
             for record in records { try insert(record) }
             if sealing { try deletePendingBlocks() }
             try recordProducers(events)
             try recordRollups(events)
         }
+        chain.advance(to: head)
         if sealing {
             pendingEvents.removeAll(keepingCapacity: true)
             pendingBlockIDs.removeAll()
@@ -79,17 +128,19 @@ final class PartitionWriter {
     /// Seals the unsealed events into full blocks, if any and if `force` or they are old enough.
     /// Returns the sealed blocks written.
     @discardableResult
-    func sealIfDue(now: Int64, force: Bool, configuration: StoreConfiguration, nextID: () -> Int64) throws
-        -> SealedBlocks
-    {
+    func sealIfDue(
+        now: Int64, force: Bool, configuration: StoreConfiguration, chain: BlockChain, nextID: () -> Int64
+    ) throws -> SealedBlocks {
         guard !pendingEvents.isEmpty else { return SealedBlocks() }
         let age = now - pendingSince
         guard force || age >= Int64(configuration.sealAfterSeconds) * 1_000_000 else { return SealedBlocks() }
-        let records = BlockRecord.encode(pendingEvents, sealed: true, configuration: configuration, nextID: nextID)
+        var records = BlockRecord.encode(pendingEvents, sealed: true, configuration: configuration, nextID: nextID)
+        let head = chain.link(&records, day: day)
         try connection.transaction {
             for record in records { try insert(record) }
             try deletePendingBlocks()
         }
+        chain.advance(to: head)
         pendingEvents.removeAll(keepingCapacity: true)
         pendingBlockIDs.removeAll()
         return SealedBlocks(records)
@@ -107,6 +158,11 @@ final class PartitionWriter {
         insertBlock.bind(8, Int64(BlockCodec.formatVersion))
         insertBlock.bind(9, record.keys)
         insertBlock.bind(10, record.data)
+        insertBlock.bind(11, record.sequence)
+        if let previous = record.previousHash, let hash = record.hash {
+            insertBlock.bind(12, previous)
+            insertBlock.bind(13, hash)
+        }
         try insertBlock.step()
     }
 

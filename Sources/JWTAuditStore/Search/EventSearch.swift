@@ -14,15 +14,26 @@ public struct EventSearch {
     /// `query.limit`. Blocks outside the time range or whose key filter rules out the wanted
     /// `sub`, `jti`, `client_ip` or `service` are skipped without being decompressed.
     public func run(_ query: EventQuery, _ body: (AuditEvent) throws -> Void) throws {
+        try run(query, located: false) { event, _ in try body(event) }
+    }
+
+    /// Like ``run(_:_:)``, with each event's ``EventLocation`` (nil for events in unsealed blocks).
+    public func runLocated(_ query: EventQuery, _ body: (AuditEvent, EventLocation?) throws -> Void) throws {
+        try run(query, located: true, body)
+    }
+
+    private func run(
+        _ query: EventQuery, located: Bool, _ body: (AuditEvent, EventLocation?) throws -> Void
+    ) throws {
         var remaining = query.limit ?? Int.max
         guard remaining > 0 else { return }
         for day in try directory.partitionDays() {
             if let from = query.from, day.end <= from { continue }
             if let to = query.to, day.start >= to { continue }
-            var matches = try search(day, query)
-            matches.sort { ($0.timestamp, $0.receivedAt) < ($1.timestamp, $1.receivedAt) }
-            for event in matches.prefix(remaining) {
-                try body(event)
+            var matches = try search(day, query, located: located)
+            matches.sort { ($0.event.timestamp, $0.event.receivedAt) < ($1.event.timestamp, $1.event.receivedAt) }
+            for match in matches.prefix(remaining) {
+                try body(match.event, match.location)
             }
             remaining -= min(remaining, matches.count)
             if remaining == 0 { return }
@@ -36,13 +47,15 @@ public struct EventSearch {
         return events
     }
 
-    private func search(_ day: PartitionDay, _ query: EventQuery) throws -> [AuditEvent] {
+    private func search(
+        _ day: PartitionDay, _ query: EventQuery, located: Bool
+    ) throws -> [(event: AuditEvent, location: EventLocation?)] {
         guard let connection = try PartitionReader.open(directory, day) else { return [] }
         let statement = try connection.prepare(
-            "SELECT keys, data FROM blocks WHERE max_ts >= ? AND min_ts < ? ORDER BY id")
+            "SELECT keys, data, \(located ? "seq" : "NULL") FROM blocks WHERE max_ts >= ? AND min_ts < ? ORDER BY id")
         statement.bind(1, query.from ?? Int64.min)
         statement.bind(2, query.to ?? Int64.max)
-        var matches: [AuditEvent] = []
+        var matches: [(event: AuditEvent, location: EventLocation?)] = []
         let keyed = keyedFilters(query)
         while try statement.step() {
             if !keyed.isEmpty {
@@ -50,7 +63,10 @@ public struct EventSearch {
                 if keyed.contains(where: { !filter.mightContain($0.field, $0.value) }) { continue }
             }
             let events = try statement.withBlob(1) { try BlockCodec.decode($0) }
-            matches.append(contentsOf: events.lazy.filter(query.matches))
+            let block: Int64? = statement.isNull(2) ? nil : statement.int64(2)
+            for (index, event) in events.enumerated() where query.matches(event) {
+                matches.append((event, block.map { EventLocation(day: day, block: $0, index: index) }))
+            }
         }
         return matches
     }
