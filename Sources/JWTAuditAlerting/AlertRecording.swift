@@ -4,6 +4,12 @@ import JWTAuditDetection
 /// the alerts that outputs should send.
 public protocol AlertRecording: AnyObject {
     func recordFindings(_ findings: [Finding], now: Int64) throws -> [Alert]
+    /// Called once after the last findings, at shutdown.
+    func finish() throws
+}
+
+extension AlertRecording {
+    public func finish() throws {}
 }
 
 /// Where stored alerts go next (stdout, webhook, syslog). Never blocks; what it cannot deliver it

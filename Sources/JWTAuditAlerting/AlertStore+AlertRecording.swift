@@ -6,4 +6,7 @@ extension AlertStore: AlertRecording {
     public func recordFindings(_ findings: [Finding], now: Int64) throws -> [Alert] {
         try record(findings, now: now).filter(\.isNotifiable).map(\.alert)
     }
+
+    /// Folds the write-ahead log into `alerts.sqlite` at shutdown.
+    public func finish() throws { try checkpointWriteAheadLog() }
 }

@@ -131,6 +131,12 @@ public final class DetectionPipeline: @unchecked Sendable {
             }
             record(findings, events: events)
             if done {
+                do {
+                    try ledgerStore.finish()
+                    try recorder.finish()
+                } catch {
+                    logger.warning("cannot fold the write-ahead logs at shutdown", metadata: ["error": "\(error)"])
+                }
                 condition.lock()
                 finished = true
                 condition.broadcast()

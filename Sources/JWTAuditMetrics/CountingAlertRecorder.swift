@@ -14,6 +14,8 @@ public final class CountingAlertRecorder: AlertRecording {
         self.factory = factory
     }
 
+    public func finish() throws { try recorder.finish() }
+
     public func recordFindings(_ findings: [Finding], now: Int64) throws -> [Alert] {
         let alerts = try recorder.recordFindings(findings, now: now)
         for alert in alerts {

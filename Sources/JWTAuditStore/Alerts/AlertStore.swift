@@ -43,6 +43,11 @@ public final class AlertStore {
         try self.init(path: directory.alertsPath, readOnly: readOnly)
     }
 
+    /// Copies the write-ahead log into `alerts.sqlite` and empties it (a writer, at shutdown).
+    public func checkpointWriteAheadLog() throws {
+        try connection.checkpointWriteAheadLog()
+    }
+
     // MARK: Findings
 
     /// Folds `findings` into alerts, all in one transaction.

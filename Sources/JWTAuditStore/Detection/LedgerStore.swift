@@ -87,6 +87,9 @@ public final class LedgerStore {
         }
     }
 
+    /// Folds the write-ahead log into the file; called at shutdown.
+    public func finish() throws { try connection.checkpointWriteAheadLog() }
+
     /// Everything stored, to rebuild the ledger at start.
     public func load() throws -> (tokens: [LedgerToken], revocations: [LedgerRevocation]) {
         var tokens: [LedgerToken] = []

@@ -44,6 +44,12 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Copies the write-ahead log into the database and empties it (at shutdown: the folder holds
+    /// no stray `-wal` data afterwards).
+    public func checkpointWriteAheadLog() throws {
+        try execute("PRAGMA wal_checkpoint(TRUNCATE);")
+    }
+
     /// Prepares a statement for repeated use.
     public func prepare(_ sql: String) throws -> SQLiteStatement {
         try SQLiteStatement(connection: self, sql: sql)
