@@ -225,20 +225,9 @@ struct APIRoutes: Sendable {
         let query = Query(request)
         let stats = try StoreStatistics.read(directory, from: try query.time("from"), to: try query.time("to"))
         let byStatus = try alerts.read { try $0.countByStatus() } ?? [:]
-        let object: [String: Any] = [
-            "total_events": stats.totalEvents,
-            "stored_events": stats.storedEvents,
-            "stored_bytes": stats.storedBytes,
-            "bytes_per_event": stats.bytesPerEvent ?? NSNull(),
-            "groups": stats.groups.map { group in
-                [
-                    "service": group.service, "outcome": group.outcome?.name ?? NSNull(),
-                    "reason": group.reason?.name ?? NSNull(), "events": group.events,
-                ] as [String: Any]
-            },
-            "alerts_by_status": Dictionary(
-                uniqueKeysWithValues: AlertStatus.allCases.map { ($0.name, byStatus[$0] ?? 0) }),
-        ]
+        var object = stats.jsonObject
+        object["alerts_by_status"] = Dictionary(
+            uniqueKeysWithValues: AlertStatus.allCases.map { ($0.name, byStatus[$0] ?? 0) })
         return JSONResponse.make(.ok, object: object)
     }
 

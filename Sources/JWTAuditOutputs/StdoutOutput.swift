@@ -13,7 +13,7 @@ import Darwin
 ///
 /// A line is `AlertJSON.encode(alert)` and `\n`; JSON escapes line breaks inside strings, so
 /// attacker-controlled text in an alert never starts a second line.
-public final class StdoutOutput: AlertOutput {
+public final class StdoutOutput: WorkerBackedOutput {
     /// Settings of a stdout output.
     public struct Configuration: Sendable, Hashable {
         /// Name in logs, metrics and `event_loss` keys. Default `stdout`.
@@ -29,7 +29,7 @@ public final class StdoutOutput: AlertOutput {
 
     /// The configured name.
     public let name: String
-    private let worker: OutputWorker
+    let worker: OutputWorker
 
     /// An output writing to `fileDescriptor` (standard output by default), which it never closes.
     ///
@@ -48,14 +48,6 @@ public final class StdoutOutput: AlertOutput {
         )
     }
 
-    /// Running totals of this output.
-    public var counters: OutputCounters { worker.counters }
-
-    /// Queues the alerts at or above the minimum severity; returns at once.
-    public func offer(_ alerts: [Alert]) { worker.offer(alerts) }
-
-    /// Delivers what is queued until `deadline`, then counts the rest as dropped.
-    public func shutdown(deadline: ContinuousClock.Instant) async { await worker.shutdown(deadline: deadline) }
 }
 
 /// Writes one NDJSON line per alert with `write(2)`, finishing partial writes.

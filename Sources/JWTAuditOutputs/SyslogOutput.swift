@@ -15,7 +15,7 @@ import Darwin
 /// A failed send closes the socket; the next attempt reconnects after an exponential backoff with
 /// jitter. After the last attempt the alert counts as `dropped`. A message too large for a
 /// datagram socket is `failed` at once.
-public final class SyslogOutput: AlertOutput {
+public final class SyslogOutput: WorkerBackedOutput {
     /// Where messages go.
     public enum Transport: Sendable, Hashable, CustomStringConvertible {
         /// A Unix datagram socket at this path, such as `/dev/log`: one message per datagram.
@@ -59,7 +59,7 @@ public final class SyslogOutput: AlertOutput {
 
     /// The configured name.
     public let name: String
-    private let worker: OutputWorker
+    let worker: OutputWorker
 
     /// Starts the output's worker; the first connection is made when the first alert arrives.
     public init(
@@ -74,14 +74,6 @@ public final class SyslogOutput: AlertOutput {
         )
     }
 
-    /// Running totals of this output.
-    public var counters: OutputCounters { worker.counters }
-
-    /// Queues the alerts at or above the minimum severity; returns at once.
-    public func offer(_ alerts: [Alert]) { worker.offer(alerts) }
-
-    /// Delivers what is queued until `deadline`, then counts the rest as dropped.
-    public func shutdown(deadline: ContinuousClock.Instant) async { await worker.shutdown(deadline: deadline) }
 
     /// This machine's host name, or `-` when it has none.
     static func localHostname() -> String {

@@ -14,7 +14,7 @@ import Synchronization
 /// are not followed) is a permanent failure, counted as `failed`. After the last attempt the alert
 /// counts as `dropped`. Logs name only the URL's scheme, host and port, never its path, query or
 /// the configured headers, which often carry credentials.
-public final class WebhookOutput: AlertOutput {
+public final class WebhookOutput: WorkerBackedOutput {
     /// Settings of a webhook output.
     public struct Configuration: Sendable, CustomStringConvertible, CustomReflectable {
         /// Name in logs, metrics and `event_loss` keys. Default `webhook`.
@@ -68,7 +68,7 @@ public final class WebhookOutput: AlertOutput {
 
     /// The configured name.
     public let name: String
-    private let worker: OutputWorker
+    let worker: OutputWorker
 
     /// Starts the output's worker; throws when the URL is not an absolute `http` or `https` URL.
     public init(
@@ -91,14 +91,6 @@ public final class WebhookOutput: AlertOutput {
         )
     }
 
-    /// Running totals of this output.
-    public var counters: OutputCounters { worker.counters }
-
-    /// Queues the alerts at or above the minimum severity; returns at once.
-    public func offer(_ alerts: [Alert]) { worker.offer(alerts) }
-
-    /// Delivers what is queued until `deadline`, then counts the rest as dropped.
-    public func shutdown(deadline: ContinuousClock.Instant) async { await worker.shutdown(deadline: deadline) }
 
     /// What an answer with `status` means: 2xx delivered; 5xx, 408 and 429 retried; others refused.
     public static func disposition(ofStatus status: Int) -> Disposition {

@@ -20,18 +20,7 @@ struct StatsCommand: ParsableCommand {
         let stats = try StoreStatistics.read(DataDirectory(root: data), from: from, to: to)
         switch format {
         case .json, .ndjson:
-            let object: [String: Any] = [
-                "total_events": stats.totalEvents,
-                "stored_events": stats.storedEvents,
-                "stored_bytes": stats.storedBytes,
-                "bytes_per_event": stats.bytesPerEvent ?? NSNull(),
-                "groups": stats.groups.map { group in
-                    [
-                        "service": group.service, "outcome": group.outcome?.name ?? NSNull(),
-                        "reason": group.reason?.name ?? NSNull(), "events": group.events,
-                    ] as [String: Any]
-                },
-            ]
+            let object = stats.jsonObject
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         case .table:
