@@ -67,10 +67,11 @@ public struct RetentionJob {
                 continue
             }
             let run = report.record.id
-            report.record.bytesReturned +=
-                whole
-                ? try pruner.drop(day, run: run, now: now, ledger: ledger)
-                : try pruner.delete(doomed, of: day, run: run, now: now, ledger: ledger)
+            if whole {
+                report.record.bytesReturned += try pruner.drop(day, run: run, now: now, ledger: ledger)
+            } else {
+                report.record.bytesReturned += try pruner.delete(doomed, of: day, run: run, now: now, ledger: ledger)
+            }
         }
         report.record.partitionsDropped = Int64(report.partitionsDropped.count)
         report.record.holdsApplied = holds.sorted()
@@ -83,9 +84,9 @@ public struct RetentionJob {
 
     /// The planner's view of a stored block, probing its key filter.
     static func retentionBlock(_ summary: BlockSummary) -> RetentionBlock {
-        let filter = try? BlockKeyFilter(serialized: summary.keys)
-        let probe: (@Sendable (RetentionBlock.KeyField, String) -> Bool)? = filter.map { filter in
-            { field, value in filter.mightContain(field == .service ? .service : .subject, value) }
+        var probe: (@Sendable (RetentionBlock.KeyField, String) -> Bool)?
+        if let filter = try? BlockKeyFilter(serialized: summary.keys) {
+            probe = { field, value in filter.mightContain(field == .service ? .service : .subject, value) }
         }
         return RetentionBlock(
             day: summary.day.daysSinceEpoch, id: summary.id, sequence: summary.sequence, sealed: summary.sealed,

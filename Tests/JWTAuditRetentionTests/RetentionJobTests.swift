@@ -128,3 +128,24 @@ struct RetentionJobTests {
         #expect(failure.sequence == 1)
     }
 }
+
+@Suite("RetentionJob and the writer")
+struct RetentionJobWriterTests {
+    @Test("after every block is deleted, a new writer continues the chain after the tombstones")
+    func chainContinues() throws {
+        let fixture = try Fixture(holds: "[]")
+        let job = RetentionJob(directory: fixture.directory, policy: fixture.policy)
+        _ = try job.run(now: fixture.now + 1_000 * 86_400_000_000, dryRun: false)
+        #expect(try fixture.directory.partitionDays().isEmpty)
+        var configuration = StoreConfiguration()
+        configuration.sealThreshold = 1
+        let writer = try EventWriter(directory: fixture.directory, configuration: configuration)
+        try writer.write([EventFactory.event(1, subject: "after")], now: 0)
+        try writer.close(now: 0)
+        let report = try fixture.verify()
+        #expect(report.failure == nil)
+        #expect(report.blocks == 6)
+        #expect(report.tombstones == 5)
+        #expect(try fixture.found("after") == 1)
+    }
+}

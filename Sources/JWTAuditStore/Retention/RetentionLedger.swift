@@ -145,12 +145,21 @@ public final class RetentionLedger {
 
     /// Every tombstone, in sequence order.
     public func tombstones() throws -> [Tombstone] {
+        try read("ORDER BY seq")
+    }
+
+    /// The tombstone with the highest sequence number, if any.
+    public func newest() throws -> Tombstone? {
+        try read("ORDER BY seq DESC LIMIT 1").first
+    }
+
+    private func read(_ order: String) throws -> [Tombstone] {
         guard hasTables else { return [] }
         let statement = try connection.prepare(
             """
             SELECT seq, day, block_id, min_ts, max_ts, min_received, max_received, event_count, format, keys_digest,
                 payload_digest, prev_hash, hash, deleted_at, run_id
-            FROM tombstones ORDER BY seq
+            FROM tombstones \(order)
             """)
         var tombstones: [Tombstone] = []
         while try statement.step() {
