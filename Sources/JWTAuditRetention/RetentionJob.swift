@@ -63,7 +63,7 @@ public struct RetentionJob {
             let whole = doomed.count == summaries.count
             if whole { report.partitionsDropped.append(day) } else { report.partitionsPruned.append(day) }
             guard let ledger else {
-                report.record.bytesReturned += whole ? directory.partitionBytes(day) : 0
+                report.record.bytesReturned += whole ? pruner.bytesOnDisk(day) : 0
                 continue
             }
             let run = report.record.id

@@ -54,8 +54,8 @@ struct RetentionCommand: ParsableCommand {
             discussion: """
                 Judged by event time. A block is deleted when its newest event is past the longest keep_days \
                 of every policy that could match it and no legal hold could cover it; a partition whose \
-                blocks all go is removed whole. Refuses to run while a daemon uses the data folder (the \
-                daemon runs the job itself on the policy's schedule). Exit 1 if the policy has errors.
+                blocks all go is removed whole. Refuses to run while a daemon uses the data folder, except \
+                with --dry-run. Exit 1 if the policy has errors. See docs/retention.md.
                 """)
 
         @Option(help: "Data folder.")
@@ -84,7 +84,7 @@ struct RetentionCommand: ParsableCommand {
             var lock: Int32?
             if !dryRun {
                 guard let taken = try PartitionPruner(directory: directory).tryLockDaemon() else {
-                    throw ValidationError("a daemon is using \(data); it runs the retention job on its schedule")
+                    throw ValidationError("a daemon is using \(data); stop it first, or use --dry-run")
                 }
                 lock = taken
             }

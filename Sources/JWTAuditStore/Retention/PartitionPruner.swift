@@ -74,7 +74,7 @@ public struct PartitionPruner {
                     header: $0.header, blockID: $0.id, previousHash: $0.storedPrevious, hash: $0.storedHash,
                     deletedAt: now, runID: run)
             })
-        let bytes = directory.partitionBytes(day) + FileSystem.size(directory.partitionPath(day) + "-shm")
+        let bytes = bytesOnDisk(day)
         let base = directory.partitionPath(day)
         for path in [base, base + "-wal", base + "-shm"] where FileSystem.exists(path) {
             guard unlink(path) == 0 else {
@@ -83,6 +83,11 @@ public struct PartitionPruner {
         }
         try FileSystem.syncDirectory(directory.partitionsPath)
         return bytes
+    }
+
+    /// Bytes on disk of `day`'s partition: the database, its WAL and its shared-memory file.
+    public func bytesOnDisk(_ day: PartitionDay) -> Int64 {
+        directory.partitionBytes(day) + FileSystem.size(directory.partitionPath(day) + "-shm")
     }
 
     /// Takes the data folder's daemon lock without waiting; nil when a daemon holds it. The lock
