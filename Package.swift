@@ -117,7 +117,7 @@ let package = Package(
             ]
         ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
-        .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel"]),
+        .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel", "JWTAuditStore", "JWTAuditBlocks"]),
         // Test support: temporary folders, a daemon harness, event builders.
         .target(name: "JWTAuditTesting", dependencies: ["JWTAuditModel", "JWTAuditLoad"]),
         .executableTarget(
@@ -155,7 +155,10 @@ let package = Package(
             name: "JWTAuditMetricsTests",
             dependencies: ["JWTAuditMetrics", "JWTAuditCollector", "JWTAuditStore", "JWTAuditModel", "JWTAuditTesting"]
         ),
-        .testTarget(name: "JWTAuditRetentionTests", dependencies: ["JWTAuditRetention", "JWTAuditModel"]),
+        .testTarget(
+            name: "JWTAuditRetentionTests",
+            dependencies: ["JWTAuditRetention", "JWTAuditModel", "JWTAuditStore", "JWTAuditTesting"]
+        ),
         .testTarget(
             name: "JWTAuditEndToEndTests",
             dependencies: [

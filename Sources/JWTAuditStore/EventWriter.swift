@@ -38,6 +38,12 @@ public final class EventWriter {
                 lastUsed[day] = 0
             }
         }
+        // Retention may have deleted the newest blocks (a store idle past keep_days): the chain
+        // then continues from the newest tombstone, never restarting at 1.
+        if let last = try RetentionLedger(directory: directory, readOnly: true).newest() {
+            if last.header.sequence > head.sequence { head = (last.header.sequence, last.hash) }
+            maxID = max(maxID, last.blockID)
+        }
         nextBlockID = maxID + 1
         chain = BlockChain(sequence: head.sequence, hash: head.hash)
         for block in unchained.sorted(by: { $0.id < $1.id }) {

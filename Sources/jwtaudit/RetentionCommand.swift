@@ -1,12 +1,16 @@
 import ArgumentParser
+import Foundation
+import Glibc
+import JWTAuditModel
 import JWTAuditRetention
+import JWTAuditStore
 
 /// `jwtaudit retention`: work with the retention policy (`retention.json`).
 struct RetentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention",
-        abstract: "Check the retention policy (see docs/retention.md).",
-        subcommands: [Check.self])
+        abstract: "Check the retention policy, or run the retention job (see docs/retention.md).",
+        subcommands: [Check.self, Run.self])
 
     /// `jwtaudit retention check FILE`.
     struct Check: ParsableCommand {
@@ -40,5 +44,84 @@ struct RetentionCommand: ParsableCommand {
             let warnings = problems.count
             print(policy.summary + (warnings == 0 ? "" : warnings == 1 ? ", 1 warning" : ", \(warnings) warnings"))
         }
+    }
+
+    /// `jwtaudit retention run --data DIR [--policy FILE] [--dry-run]`.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Delete stored events past their keep period (unless held), leaving tombstones.",
+            discussion: """
+                Judged by event time. A block is deleted when its newest event is past the longest keep_days \
+                of every policy that could match it and no legal hold could cover it; a partition whose \
+                blocks all go is removed whole. Refuses to run while a daemon uses the data folder, except \
+                with --dry-run. Exit 1 if the policy has errors. See docs/retention.md.
+                """)
+
+        @Option(help: "Data folder.")
+        var data: String = "./jwtaudit-data"
+
+        @Option(help: "The retention policy file.")
+        var policy: String = "retention.json"
+
+        @Flag(help: "Print what would be done; change nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let loaded: RetentionPolicy
+            do {
+                loaded = try RetentionPolicy.load(path: policy)
+            } catch {
+                print(error.description)
+                throw ExitCode(1)
+            }
+            let errors = loaded.check().filter { $0.severity == .error }
+            guard errors.isEmpty else {
+                for problem in errors { print(problem.description) }
+                throw ExitCode(1)
+            }
+            let directory = DataDirectory(root: data)
+            var lock: Int32?
+            if !dryRun {
+                guard let taken = try PartitionPruner(directory: directory).tryLockDaemon() else {
+                    throw ValidationError("a daemon is using \(data); stop it first, or use --dry-run")
+                }
+                lock = taken
+            }
+            defer { if let lock { close(lock) } }
+            let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            let report = try RetentionJob(directory: directory, policy: loaded).run(now: now, dryRun: dryRun)
+            print(report.lines.joined(separator: "\n"))
+        }
+    }
+}
+
+extension RetentionJob.Report {
+    /// What `retention run` prints.
+    var lines: [String] {
+        let record = record
+        let verb = dryRun ? "would delete" : "deleted"
+        var lines = [
+            "\(dryRun ? "dry run: " : "")\(verb) \(record.blocksDeleted) blocks, \(record.eventsDeleted) events; "
+                + "\(dryRun ? "would return" : "returned") \(record.bytesReturned) bytes"
+        ]
+        if !partitionsDropped.isEmpty {
+            lines.append(
+                "partitions \(dryRun ? "to drop" : "dropped"): " + partitionsDropped.map(\.name).joined(separator: ", "))
+        }
+        if !partitionsPruned.isEmpty {
+            lines.append(
+                "partitions \(dryRun ? "to prune" : "pruned") and vacuumed: "
+                    + partitionsPruned.map(\.name).joined(separator: ", "))
+        }
+        lines.append(
+            "kept: \(blocksOnline) blocks online, \(record.blocksDueForArchive) past online_days "
+                + "(archive tier not built: they stay online)")
+        lines.append(
+            record.holdsApplied.isEmpty
+                ? "legal holds applied: none"
+                : "legal holds applied: \(record.holdsApplied.joined(separator: ", ")) (\(blocksHeld) blocks kept)")
+        if !dryRun { lines.append("recorded as retention run \(record.id) in meta.sqlite") }
+        return lines
     }
 }

@@ -80,6 +80,11 @@ struct VerifyCommand: ParsableCommand {
         lines.append(
             "intact: \(count(report.blocks, "block")), \(count(report.events, "event"))\(days); checked in "
                 + String(format: "%.2f s", seconds))
+        if report.tombstones > 0, let newest = report.newestTombstonedEvent {
+            lines.append(
+                "\(count(report.tombstones, "block")) deleted by retention (tombstones), "
+                    + "\(count(report.tombstonedEvents, "event")), newest event \(Timestamp.format(newest))")
+        }
         var sources = ["\(report.storeCheckpoints) in the store"]
         if let file = report.fileCheckpoints, let checkpointFile { sources.append("\(file) in \(checkpointFile)") }
         if let range = report.checkpointRange, let time = report.latestCheckpointTime {

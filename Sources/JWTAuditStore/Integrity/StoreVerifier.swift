@@ -4,7 +4,9 @@ import JWTAuditModel
 
 /// Checks a data folder offline: walks the hash chain over every sealed block in sequence order
 /// (hashing compressed payloads, never decoding them), then checks every checkpoint, from the
-/// store and from the external file, against the chain (docs/integrity.md).
+/// store and from the external file, against the chain (docs/integrity.md). A block deleted by
+/// retention is stood in for by its tombstone (docs/retention.md); a stored block wins over a
+/// tombstone of the same sequence number (a run that stopped between the two).
 public struct StoreVerifier {
     /// The data folder (or a copy of it).
     public let directory: DataDirectory
@@ -24,9 +26,20 @@ public struct StoreVerifier {
         report.partitions = try directory.partitionDays()
         let scans = try Self.scanAll(directory, report.partitions)
         var blocks = scans.flatMap(\.blocks)
+        report.events = blocks.reduce(0) { $0 + $1.header.eventCount }
+        let stored = Set(blocks.map(\.header.sequence))
+        for tombstone in try RetentionLedger(directory: directory, readOnly: true).tombstones()
+        where !stored.contains(tombstone.header.sequence) {
+            blocks.append(
+                StoredBlock(
+                    day: tombstone.header.day, id: tombstone.blockID, header: tombstone.header,
+                    storedPrevious: tombstone.previousHash, storedHash: tombstone.hash))
+            report.tombstones += 1
+            report.tombstonedEvents += tombstone.header.eventCount
+            report.newestTombstonedEvent = max(report.newestTombstonedEvent ?? .min, tombstone.header.maxTimestamp)
+        }
         blocks.sort { $0.header.sequence < $1.header.sequence }
         report.blocks = Int64(blocks.count)
-        report.events = blocks.reduce(0) { $0 + $1.header.eventCount }
         report.unsealedEvents = scans.reduce(0) { $0 + $1.unsealedEvents }
 
         if let failure = Self.walk(blocks) {

@@ -1,9 +1,15 @@
 /// What `jwtaudit verify` found: counts for the summary, and the first damage if any.
 public struct VerificationReport: Sendable {
-    /// Chained blocks in the store (sequence numbers 1…blocks when intact).
+    /// Chained blocks, stored or tombstoned (sequence numbers 1…blocks when intact).
     public var blocks: Int64 = 0
-    /// Events in those blocks, as their headers count them.
+    /// Events in the stored blocks, as their headers count them.
     public var events: Int64 = 0
+    /// Blocks deleted by retention whose tombstones stand in for them in the chain.
+    public var tombstones: Int64 = 0
+    /// Events those deleted blocks held.
+    public var tombstonedEvents: Int64 = 0
+    /// Latest event time (µs) in a deleted block, so an auditor can check it against the policy.
+    public var newestTombstonedEvent: Int64?
     /// Events in unsealed blocks: stored, but covered by the chain only once sealed.
     public var unsealedEvents: Int64 = 0
     /// Days that have a partition.
