@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The triage page (docs/web.md): `GET /` and `/ui/` serve the HTML, `/ui/app.js` and `/ui/app.css`
+/// The triage page (docs/web.md): `GET /` and `/ui` (with or without the slash) serve the HTML, `/ui/app.js` and `/ui/app.css`
 /// its script and style, all from the binary. They need no token: the page signs in through the API.
 enum WebRoutes {
     /// The Content-Security-Policy of every page asset: nothing inline, nothing from elsewhere.
@@ -16,7 +16,6 @@ enum WebRoutes {
         let style = response(WebStyle.css, type: "text/css; charset=utf-8")
         router.get("/") { _, _ in page }
         router.get("/ui") { _, _ in page }
-        router.get("/ui/") { _, _ in page }
         router.get("/ui/app.js") { _, _ in script }
         router.get("/ui/app.css") { _, _ in style }
     }

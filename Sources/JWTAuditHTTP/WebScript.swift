@@ -73,6 +73,9 @@ enum WebScript {
             sessionStorage.removeItem(KEY);
             session = null;
             current = null;
+            for (const id of ['alerts', 'events', 'd-history', 'd-samples']) $(id).tBodies[0].replaceChildren();
+            for (const id of ['d-fields', 'd-notes', 'd-title', 'who']) $(id).replaceChildren();
+            $('note').value = '';
             show('signin-view');
             say(message || '', !!message);
           }

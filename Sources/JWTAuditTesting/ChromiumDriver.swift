@@ -43,14 +43,13 @@ public final class ChromiumDriver {
         signal(SIGPIPE, SIG_IGN)
         var toBrowser: [Int32] = [0, 0]
         var fromBrowser: [Int32] = [0, 0]
-        guard pipe2(&toBrowser, O_CLOEXEC) == 0, pipe2(&fromBrowser, O_CLOEXEC) == 0 else {
-            throw Failure("pipe failed: errno \(errno)")
-        }
+        guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else { throw Failure("pipe failed: errno \(errno)") }
+        for descriptor in toBrowser + fromBrowser { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         // Keep the child's ends off 3 and 4 so that dup2 always makes fresh, inheritable copies.
         let childRead = fcntl(toBrowser[0], F_DUPFD_CLOEXEC, 10)
         let childWrite = fcntl(fromBrowser[1], F_DUPFD_CLOEXEC, 10)
-        close(toBrowser[0])
-        close(fromBrowser[1])
+        Glibc.close(toBrowser[0])
+        Glibc.close(fromBrowser[1])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -68,11 +67,11 @@ public final class ChromiumDriver {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, nil, argv, environ)
-        close(childRead)
-        close(childWrite)
+        Glibc.close(childRead)
+        Glibc.close(childWrite)
         guard status == 0 else {
-            close(toBrowser[1])
-            close(fromBrowser[0])
+            Glibc.close(toBrowser[1])
+            Glibc.close(fromBrowser[0])
             throw Failure("could not start \(executable): error \(status)")
         }
         pid = child

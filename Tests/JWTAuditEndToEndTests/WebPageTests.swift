@@ -131,8 +131,11 @@ import Testing
             // The auditor reads but the triage buttons are disabled.
             try browser.click("signout")
             #expect(try browser.wait(for: "!document.getElementById('signin-view').hidden"))
+            #expect(try browser.evaluate("sessionStorage.length") as? Int == 0, "sign out forgets the token")
+            #expect(try browser.evaluate("document.querySelectorAll('#alerts tbody tr').length") as? Int == 0)
             try browser.type(auditor, into: "token")
             try browser.click("signin")
+            #expect(try browser.wait(for: "document.getElementById('who').textContent === 'audrey (auditor)'"))
             #expect(try browser.wait(for: "!!document.getElementById('open-\(id)')"))
             try browser.click("open-\(id)")
             #expect(try browser.wait(for: "!document.getElementById('detail-view').hidden"))
