@@ -65,7 +65,8 @@ enum WebPage {
               <div class="actions">
                 <button type="button" id="ack" class="triage" data-status="acknowledged">Acknowledge</button>
                 <button type="button" id="resolve" class="triage" data-status="resolved">Resolve</button>
-                <button type="button" id="false-positive" class="triage" data-status="false_positive">False positive</button>
+                <button type="button" id="false-positive" class="triage"
+                    data-status="false_positive">False positive</button>
                 <button type="button" id="add-note" class="triage">Add note</button>
               </div>
               <p id="triage-hint" class="hint" hidden>Your role reads alerts but may not change them.</p>

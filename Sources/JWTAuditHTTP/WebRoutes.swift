@@ -2,8 +2,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The triage page (docs/web.md): `GET /` and `/ui` (with or without the slash) serve the HTML, `/ui/app.js` and `/ui/app.css`
-/// its script and style, all from the binary. They need no token: the page signs in through the API.
+/// The triage page (docs/web.md): `GET /` and `/ui` (with or without the slash) serve the HTML,
+/// `/ui/app.js` and `/ui/app.css` its script and style, all from the binary. They need no token: the page signs in through the API.
 enum WebRoutes {
     /// The Content-Security-Policy of every page asset: nothing inline, nothing from elsewhere.
     static let contentSecurityPolicy =

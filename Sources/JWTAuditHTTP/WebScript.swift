@@ -18,8 +18,11 @@ enum WebScript {
           function row(values, wrapFrom) {
             const tr = document.createElement('tr');
             values.forEach((value, index) => {
-              if (value instanceof Node) { const td = document.createElement('td'); td.appendChild(value); tr.appendChild(td); }
-              else tr.appendChild(text('td', value, wrapFrom !== undefined && index >= wrapFrom ? 'wrap' : ''));
+              if (value instanceof Node) {
+                const td = document.createElement('td');
+                td.appendChild(value);
+                tr.appendChild(td);
+              } else tr.appendChild(text('td', value, wrapFrom !== undefined && index >= wrapFrom ? 'wrap' : ''));
             });
             return tr;
           }
@@ -47,7 +50,10 @@ enum WebScript {
             const response = await fetch(path, init);
             let data = null;
             try { data = await response.json(); } catch (error) { data = null; }
-            if (response.status === 401) { signOut('Signed out: the token was refused.'); throw new Error('unauthorized'); }
+            if (response.status === 401) {
+              signOut('Signed out: the token was refused.');
+              throw new Error('unauthorized');
+            }
             if (!response.ok) {
               const code = data && data.error ? data.error : 'HTTP ' + response.status;
               throw new Error(data && data.message ? code + ': ' + data.message : code);

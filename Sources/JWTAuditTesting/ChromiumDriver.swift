@@ -10,6 +10,7 @@ import Foundation
 public final class ChromiumDriver {
     /// A driver failure; the message says what the browser did or did not do.
     public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
         public var description: String
 
         init(_ description: String) { self.description = description }

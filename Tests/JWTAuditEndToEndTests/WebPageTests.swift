@@ -28,7 +28,8 @@ import Testing
             let page = try HTTPTestClient.request("GET", "/", port: port, token: nil).text
             #expect(!page.contains("<script>") && !page.contains("style="), "no inline script or style")
             #expect(!page.contains("http://") && !page.contains("https://"), "no external asset")
-            #expect(!(try HTTPTestClient.request("GET", "/ui/app.js", port: port, token: nil).text.contains("innerHTML")))
+            let script = try HTTPTestClient.request("GET", "/ui/app.js", port: port, token: nil).text
+            #expect(!script.contains("innerHTML"))
             #expect(try HTTPTestClient.request("GET", "/api/v1/session", port: port, token: nil).status == 401)
         }
     }
@@ -45,7 +46,8 @@ import Testing
             let ip = "198.51.100.77"
             let lines = (0..<25).map { index in
                 let agent = index % 2 == 0 ? Self.scriptAgent : Self.imageAgent
-                let member = String(decoding: try! JSONSerialization.data(withJSONObject: ["user_agent": agent]), as: UTF8.self)
+                let json = (try? JSONSerialization.data(withJSONObject: ["user_agent": agent])) ?? Data()
+                let member = String(decoding: json, as: UTF8.self)
                 return EventLine.validate(
                     ts: now(Double(index) / 100 - 5), service: "api", outcome: "rejected", reason: "bad_signature",
                     sub: "victim-\(index % 3)", clientIP: ip, extra: [String(member.dropFirst().dropLast())])
@@ -89,7 +91,8 @@ import Testing
             #expect(try browser.wait(for: "document.getElementById('message').textContent.includes('acknowledged')"))
             #expect(try browser.wait(for: "document.getElementById('d-history').textContent.includes('carol')"))
 
-            let cli = try DaemonHarness.run(["alerts", "show", String(id), "--data", daemon.dataPath, "--format", "json"])
+            let cli = try DaemonHarness.run(
+                ["alerts", "show", String(id), "--data", daemon.dataPath, "--format", "json"])
             #expect(cli.status == 0, "\(cli.error)")
             let stored = try replyObject(cli.output.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(stored["status"] as? String == "acknowledged")
@@ -105,7 +108,8 @@ import Testing
             try browser.click("search")
             #expect(try browser.wait(for: "document.querySelectorAll('#events tbody tr').length === 25"))
             let cells = try browser.evaluate(
-                "[...document.querySelectorAll('#events tbody td')].map((cell) => cell.textContent)") as? [String] ?? []
+                "[...document.querySelectorAll('#events tbody td')].map((cell) => cell.textContent)"
+            ) as? [String] ?? []
             #expect(cells.contains(Self.scriptAgent), "the script user agent is visible as text")
             #expect(cells.contains(Self.imageAgent), "the img user agent is visible as text")
             #expect(try browser.evaluate("document.querySelectorAll('main script, main img').length") as? Int == 0)
