@@ -23,6 +23,13 @@ struct APIRoutes: Sendable {
         router.get("/api/v1/health") { _, _ in
             JSONResponse.make(.ok, Array(#"{"status":"ok"}"#.utf8))
         }
+        router.get("/api/v1/session") { request, context in
+            try await guarded(request, context, .read) { token in
+                JSONResponse.make(
+                    .ok,
+                    object: ["name": token.name, "role": token.role.name, "can_triage": token.role.allows(.triage)])
+            }
+        }
         router.get("/api/v1/alerts") { request, context in
             try await guarded(request, context, .read) { _ in try listAlerts(request) }
         }

@@ -32,6 +32,7 @@ public struct HTTPService: Service {
     public func run() async throws {
         let router = Router(context: APIRequestContext.self)
         routes.add(to: router)
+        WebRoutes.add(to: router)
         let logger = logger
         if !APIRequestContext.isLoopback(configuration.host) && configuration.host != "localhost" {
             logger.warning(
