@@ -39,21 +39,8 @@ public final class RetentionLedger {
     /// Opens the tables in `directory`'s `meta.sqlite`, creating them unless `readOnly`. Read-only
     /// on a store without them, every list is empty.
     public init(directory: DataDirectory, readOnly: Bool = false) throws {
-        if readOnly && !FileSystem.exists(directory.metaPath) {
-            connection = try SQLiteConnection(path: ":memory:")
-            hasTables = false
-            return
-        }
-        connection = try SQLiteConnection(path: directory.metaPath, readOnly: readOnly)
-        if readOnly {
-            hasTables =
-                try connection.scalarInt(
-                    "SELECT count(*) FROM sqlite_master WHERE name IN ('tombstones', 'retention_runs')") == 2
-        } else {
-            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            try connection.execute(Self.schema)
-            hasTables = true
-        }
+        (connection, hasTables) = try MetaTables.open(
+            directory, readOnly: readOnly, schema: Self.schema, tables: ["tombstones", "retention_runs"])
     }
 
     /// Records that a run started; returns its id.
