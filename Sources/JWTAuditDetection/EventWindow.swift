@@ -65,7 +65,4 @@ struct EventWindow {
         for index in 0..<entries.count { oldest = min(oldest, entries[index].time) }
         return oldest
     }
-
-    /// Whether nothing kept is at or after `horizon`.
-    func isStale(before horizon: Int64) -> Bool { newest < horizon }
 }

@@ -22,7 +22,7 @@ final class FailuresThenSuccessDetector: Detector {
         guard event.kind == .validate else { return }
         if event.outcome == .rejected {
             guard !ClockNoise.contains(event) else { return }
-            let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+            let (enabled, threshold, window) = settings.read(for: event.service) { ($0.enabled, $0.threshold, $0.window) }
             guard enabled else { return }
             let horizon = context.horizon(window)
             guard event.timestamp >= horizon else { return }
@@ -51,7 +51,7 @@ final class FailuresThenSuccessDetector: Detector {
         _ table: inout BoundedTable<EventWindow>, _ name: String, _ value: String, _ key: Int, _ event: AuditEvent,
         _ context: inout DetectionContext
     ) {
-        let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+        let (enabled, threshold, window) = settings.read(for: event.service) { ($0.enabled, $0.threshold, $0.window) }
         guard enabled,
             let (count, oldest) = table.read(key, {
                 ($0.count(from: event.timestamp - window, to: event.timestamp), $0.oldest)

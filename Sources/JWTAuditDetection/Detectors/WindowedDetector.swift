@@ -30,7 +30,7 @@ final class WindowedDetector: Detector {
 
     func observe(_ event: AuditEvent, _ context: inout DetectionContext) {
         guard matches(event) else { return }
-        let (enabled, threshold, window) = settings.thresholdParameters(for: event.service)
+        let (enabled, threshold, window) = settings.read(for: event.service) { ($0.enabled, $0.threshold, $0.window) }
         guard enabled else { return }
         var distinctHash: Int?
         if let distinct {
@@ -66,16 +66,6 @@ final class WindowedDetector: Detector {
         let counted = distinct.map { "distinct \($0.name) values in" } ?? "events in"
         return "\(rule.id): \(name) \(value) reached \(parameters.threshold) \(counted) "
             + "\(Duration.describe(parameters.window))"
-    }
-}
-
-extension RuleSettings {
-    /// `enabled`, `threshold` and `window` for `service`, without copying the whole parameters.
-    @inline(__always)
-    func thresholdParameters(for service: String) -> (Bool, Int, Int64) {
-        if services.isEmpty { return (base.enabled, base.threshold, base.window) }
-        let parameters = services[service] ?? base
-        return (parameters.enabled, parameters.threshold, parameters.window)
     }
 }
 
