@@ -46,6 +46,34 @@ public struct DataDirectory: Sendable {
         }.sorted()
     }
 
+    /// The archive tier (docs/storage.md): one file per day, written only by the retention job.
+    public var archivePath: String { root + "/archive" }
+
+    /// The archive file of `day`.
+    public func archivePath(_ day: PartitionDay) -> String {
+        "\(archivePath)/events-\(day.name).sqlite"
+    }
+
+    /// The days that have an archive file, oldest first.
+    public func archiveDays() throws -> [PartitionDay] {
+        guard FileSystem.exists(archivePath) else { return [] }
+        return try FileSystem.listDirectory(archivePath).compactMap { name in
+            guard name.hasPrefix("events-"), name.hasSuffix(".sqlite") else { return nil }
+            return PartitionDay(name: String(name.dropFirst(7).dropLast(7)))
+        }.sorted()
+    }
+
+    /// The days that have events stored in either tier, oldest first.
+    public func storedDays() throws -> [PartitionDay] {
+        Set(try partitionDays() + archiveDays()).sorted()
+    }
+
+    /// Bytes on disk of one day's archive file with its WAL.
+    public func archiveBytes(_ day: PartitionDay) -> Int64 {
+        let base = archivePath(day)
+        return [base, base + "-wal"].reduce(0) { $0 + FileSystem.size($1) }
+    }
+
     /// Bytes on disk of one partition: the database with its WAL.
     public func partitionBytes(_ day: PartitionDay) -> Int64 {
         let base = partitionPath(day)

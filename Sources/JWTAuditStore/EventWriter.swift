@@ -44,6 +44,11 @@ public final class EventWriter {
             if last.header.sequence > head.sequence { head = (last.header.sequence, last.hash) }
             maxID = max(maxID, last.blockID)
         }
+        // The archive tier and retention run records hold chain links too (docs/integrity.md).
+        for link in try ChainLinks.outsidePartitions(directory, after: head.sequence) where link.sequence > head.sequence {
+            head = (link.sequence, link.hash)
+        }
+        maxID = max(maxID, try ChainLinks.maxArchivedBlockID(directory))
         nextBlockID = maxID + 1
         chain = BlockChain(sequence: head.sequence, hash: head.hash)
         for block in unchained.sorted(by: { $0.id < $1.id }) {
@@ -128,6 +133,31 @@ public final class EventWriter {
     /// Events written but not yet sealed into full blocks, over all partitions.
     public var unsealedEventCount: Int {
         partitions.values.reduce(0) { $0 + $1.pendingEvents.count }
+    }
+
+    /// Chains a retention run record after the newest block: `store` receives its header (built
+    /// by `header` from its sequence number), previous hash and hash, and must store it durably;
+    /// the chain head moves only once it returns.
+    public func appendChainRecord(
+        _ header: (Int64) -> BlockHeader, store: (BlockHeader, [UInt8], [UInt8]) throws -> Void
+    ) throws {
+        let made = header(chain.sequence + 1)
+        let hash = made.hash(previous: chain.hash)
+        try store(made, chain.hash, hash)
+        chain.advance(to: (made.sequence, hash))
+    }
+
+    /// Closes `day`'s online partition and removes its files, if it still holds exactly what
+    /// `snapshot` saw (the retention job moved or deleted all of it) and no unsealed events;
+    /// returns false, changing nothing on disk, when a late event was written to it meanwhile.
+    /// A later event of that day opens a new partition file.
+    public func retirePartition(_ day: PartitionDay, ifUnchanged snapshot: PartitionSnapshot) throws -> Bool {
+        if let open = partitions[day] {
+            guard open.pendingEvents.isEmpty else { return false }
+            partitions[day] = nil
+            lastUsed[day] = nil
+        }
+        return try PartitionRetirement.removeIfUnchanged(directory, day, snapshot)
     }
 
     private func allocateID() -> Int64 {

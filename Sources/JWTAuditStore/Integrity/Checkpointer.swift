@@ -99,6 +99,10 @@ public final class Checkpointer {
             // granularity: read it again next time.
             stamps[day] = stamp.modifiedBefore(now - 2_000_000) ? stamp : nil
         }
+        // Archived blocks, tombstones and retention run records are links too.
+        for link in try ChainLinks.outsidePartitions(directory, after: treeSize) where pending[link.sequence] == nil {
+            pending[link.sequence] = (link.previous, link.hash)
+        }
     }
 
     /// Whether the stored block the last checkpoint ends with still has the hash it signed.
@@ -111,6 +115,11 @@ public final class Checkpointer {
             statement.bind(1, checkpoint.treeSize)
             guard try statement.step() else { continue }
             if statement.blob(0) == checkpoint.head { return nil }
+            return "block \(checkpoint.treeSize) no longer has the hash the last checkpoint signed; run jwtaudit verify"
+        }
+        let outside = try ChainLinks.outsidePartitions(directory, after: checkpoint.treeSize - 1)
+        if let link = outside.first(where: { $0.sequence == checkpoint.treeSize }) {
+            if link.hash == checkpoint.head { return nil }
             return "block \(checkpoint.treeSize) no longer has the hash the last checkpoint signed; run jwtaudit verify"
         }
         return "block \(checkpoint.treeSize), the last one checkpointed, is not in the store; run jwtaudit verify"

@@ -27,8 +27,20 @@ public struct StoreVerifier {
         let scans = try Self.scanAll(directory, report.partitions)
         var blocks = scans.flatMap(\.blocks)
         report.events = blocks.reduce(0) { $0 + $1.header.eventCount }
-        let stored = Set(blocks.map(\.header.sequence))
-        for tombstone in try RetentionLedger(directory: directory, readOnly: true).tombstones()
+        var stored = Set(blocks.map(\.header.sequence))
+        // The archive tier: each block's header carries the online payload digest its hash covers;
+        // the recompressed bytes are checked against the run records below.
+        report.archiveDays = try directory.archiveDays()
+        let archived = try Self.scanArchives(directory, report.archiveDays)
+        for scanned in archived where stored.insert(scanned.block.header.sequence).inserted {
+            blocks.append(scanned.block)
+            report.archivedBlocks += 1
+            report.archivedEvents += scanned.block.header.eventCount
+        }
+        report.events += report.archivedEvents
+        let ledger = try RetentionLedger(directory: directory, readOnly: true)
+        let allTombstones = try ledger.tombstones()
+        for tombstone in allTombstones
         where !stored.contains(tombstone.header.sequence) {
             blocks.append(
                 StoredBlock(
@@ -38,13 +50,60 @@ public struct StoreVerifier {
             report.tombstonedEvents += tombstone.header.eventCount
             report.newestTombstonedEvent = max(report.newestTombstonedEvent ?? .min, tombstone.header.maxTimestamp)
         }
-        blocks.sort { $0.header.sequence < $1.header.sequence }
-        report.blocks = Int64(blocks.count)
-        report.unsealedEvents = scans.reduce(0) { $0 + $1.unsealedEvents }
-
-        if let failure = Self.walk(blocks) {
+        // Retention run records: each chains a digest of its run, recomputed here from what is stored.
+        let records = try RetentionRecords(directory: directory, readOnly: true)
+        let attested = try records.archived()
+        let runRecords = try records.records()
+        let runs = Dictionary(try ledger.runs().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var recordRuns: [Int64: Int64] = [:]
+        for record in runRecords where !stored.contains(record.sequence) {
+            let digest: [UInt8]
+            if let run = runs[record.runID] {
+                digest = RetentionRecords.digest(
+                    run: run, archive: record.archive, tombstones: allTombstones.filter { $0.runID == record.runID },
+                    archived: attested.values.filter { $0.runID == record.runID })
+            } else {
+                digest = []
+            }
+            let header = RetentionRecords.header(
+                sequence: record.sequence, run: runs[record.runID] ?? RetentionRunRecord(startedAt: 0, policyFile: ""),
+                recordedAt: record.recordedAt, digest: digest)
+            blocks.append(
+                StoredBlock(
+                    day: header.day, id: record.runID, header: header, storedPrevious: record.previousHash,
+                    storedHash: record.hash))
+            recordRuns[record.sequence] = record.runID
+            report.runRecords += 1
+        }
+        if var failure = Self.walk(blocks) {
+            if let sequence = failure.sequence, let run = recordRuns[sequence], failure.kind == .altered {
+                failure = IntegrityFailure(
+                    kind: .altered, sequence: sequence,
+                    detail: "the record of retention run \(run) no longer matches what was chained: its row in "
+                        + "retention_runs, its tombstones or its archive records were changed or deleted")
+            }
             report.failure = failure
             return report
+        }
+        let chainedRuns = Set(runRecords.map(\.runID))
+        for scanned in archived.sorted(by: { $0.block.header.sequence < $1.block.header.sequence }) {
+            let block = scanned.block
+            guard let record = attested[block.header.sequence], record.payloadDigest == block.header.payloadDigest,
+                record.archivedDigest == scanned.archivedDigest
+            else {
+                report.failure = IntegrityFailure(
+                    kind: .altered, sequence: block.header.sequence, day: block.day, blockID: block.id,
+                    detail: "archived block: its stored (recompressed) payload no longer matches the digest its "
+                        + "retention run recorded")
+                return report
+            }
+            guard chainedRuns.contains(record.runID) else {
+                report.failure = IntegrityFailure(
+                    kind: .altered, sequence: block.header.sequence, day: block.day, blockID: block.id,
+                    detail: "archived by retention run \(record.runID), which is not recorded in the chain "
+                        + "(a run that stopped midway is recorded by the next run)")
+                return report
+            }
         }
         for (day, scan) in zip(report.partitions, scans) {
             if let id = scan.unchainedSealedIDs.first {
@@ -207,6 +266,18 @@ public struct StoreVerifier {
     }
 
     // MARK: - Reading
+
+    /// Scans every archive file, one per core.
+    static func scanArchives(_ directory: DataDirectory, _ days: [PartitionDay]) throws -> [ArchiveTier.ScannedBlock] {
+        var results = [Result<[ArchiveTier.ScannedBlock], any Error>](repeating: .success([]), count: days.count)
+        results.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: days.count) { index in
+                output[index] = Result { try ArchiveTier.scan(directory, days[index]) }
+            }
+        }
+        return try results.flatMap { try $0.get() }
+    }
 
     /// Scans every partition, two at a time or more (one per core).
     static func scanAll(_ directory: DataDirectory, _ days: [PartitionDay]) throws -> [StoredBlock.PartitionScan] {

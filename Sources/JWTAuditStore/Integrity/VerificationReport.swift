@@ -12,6 +12,13 @@ public struct VerificationReport: Sendable {
     public var newestTombstonedEvent: Int64?
     /// Events in unsealed blocks: stored, but covered by the chain only once sealed.
     public var unsealedEvents: Int64 = 0
+    /// Of `blocks` and `events`, those in the archive tier.
+    public var archivedBlocks: Int64 = 0
+    public var archivedEvents: Int64 = 0
+    /// Days that have an archive file.
+    public var archiveDays: [PartitionDay] = []
+    /// Retention runs recorded in the chain.
+    public var runRecords: Int64 = 0
     /// Days that have a partition.
     public var partitions: [PartitionDay] = []
     /// Checkpoints read from the store's `meta.sqlite`.

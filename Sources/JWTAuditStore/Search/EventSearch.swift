@@ -27,7 +27,7 @@ public struct EventSearch {
     ) throws {
         var remaining = query.limit ?? Int.max
         guard remaining > 0 else { return }
-        for day in try directory.partitionDays() {
+        for day in try directory.storedDays() {
             if let from = query.from, day.end <= from { continue }
             if let to = query.to, day.start >= to { continue }
             var matches = try search(day, query, located: located)
@@ -47,25 +47,31 @@ public struct EventSearch {
         return events
     }
 
+    /// The matches in `day`'s online partition, then in its archive file (a block found in both,
+    /// while the retention job moves it, is read once).
     private func search(
         _ day: PartitionDay, _ query: EventQuery, located: Bool
     ) throws -> [(event: AuditEvent, location: EventLocation?)] {
-        guard let connection = try PartitionReader.open(directory, day) else { return [] }
-        let statement = try connection.prepare(
-            "SELECT keys, data, \(located ? "seq" : "NULL") FROM blocks WHERE max_ts >= ? AND min_ts < ? ORDER BY id")
-        statement.bind(1, query.from ?? Int64.min)
-        statement.bind(2, query.to ?? Int64.max)
         var matches: [(event: AuditEvent, location: EventLocation?)] = []
+        var seen: Set<Int64> = []
         let keyed = keyedFilters(query)
-        while try statement.step() {
-            if !keyed.isEmpty {
-                let filter = try BlockKeyFilter(serialized: statement.blob(0))
-                if keyed.contains(where: { !filter.mightContain($0.field, $0.value) }) { continue }
-            }
-            let events = try statement.withBlob(1) { try BlockCodec.decode($0) }
-            let block: Int64? = statement.isNull(2) ? nil : statement.int64(2)
-            for (index, event) in events.enumerated() where query.matches(event) {
-                matches.append((event, block.map { EventLocation(day: day, block: $0, index: index) }))
+        for connection in try PartitionReader.openTiers(directory, day) {
+            let statement = try connection.prepare(
+                "SELECT keys, data, seq FROM blocks WHERE max_ts >= ? AND min_ts < ? ORDER BY id")
+            statement.bind(1, query.from ?? Int64.min)
+            statement.bind(2, query.to ?? Int64.max)
+            while try statement.step() {
+                let block: Int64? = statement.isNull(2) ? nil : statement.int64(2)
+                if let block, !seen.insert(block).inserted { continue }
+                if !keyed.isEmpty {
+                    let filter = try BlockKeyFilter(serialized: statement.blob(0))
+                    if keyed.contains(where: { !filter.mightContain($0.field, $0.value) }) { continue }
+                }
+                let events = try statement.withBlob(1) { try BlockCodec.decode($0) }
+                for (index, event) in events.enumerated() where query.matches(event) {
+                    matches.append(
+                        (event, located ? block.map { EventLocation(day: day, block: $0, index: index) } : nil))
+                }
             }
         }
         return matches

@@ -8,6 +8,8 @@ extension StoreStatistics {
             "stored_events": storedEvents,
             "stored_bytes": storedBytes,
             "bytes_per_event": bytesPerEvent ?? NSNull(),
+            "archived_events": archivedEvents,
+            "archived_bytes": archivedBytes,
             "groups": groups.map { group in
                 [
                     "service": group.service, "outcome": group.outcome?.name ?? NSNull(),

@@ -19,6 +19,11 @@ public struct StoreStatistics: Sendable {
     /// Events stored in those partitions (all of each partition, not only the range).
     public var storedEvents: Int64
 
+    /// Of `storedEvents`, those in the archive tier.
+    public var archivedEvents: Int64 = 0
+    /// Of `storedBytes`, those of the archive tier.
+    public var archivedBytes: Int64 = 0
+
     /// Stored bytes per stored event, or nil for an empty store.
     public var bytesPerEvent: Double? {
         storedEvents > 0 ? Double(storedBytes) / Double(storedEvents) : nil
@@ -31,40 +36,56 @@ public struct StoreStatistics: Sendable {
         return left < right
     }
 
-    /// Reads the rollups of `directory` for events with `from <= ts < to` (to the minute).
+    /// Reads the rollups of `directory` for events with `from <= ts < to` (to the minute), from
+    /// both tiers: a day moved to the archive tier keeps its rollups there.
     public static func read(_ directory: DataDirectory, from: Int64?, to: Int64?) throws -> StoreStatistics {
         var counts: [Group: Int64] = [:]
         var storedBytes: Int64 = 0
         var storedEvents: Int64 = 0
         let fromMinute = from.map { $0 / 60_000_000 } ?? Int64.min
         let toMinute = to.map { ($0 + 59_999_999) / 60_000_000 } ?? Int64.max
-        for day in try directory.partitionDays() {
+        var archivedEvents: Int64 = 0
+        var archivedBytes: Int64 = 0
+        for day in try directory.storedDays() {
             if let from, day.end <= from { continue }
             if let to, day.start >= to { continue }
-            guard let connection = try PartitionReader.open(directory, day) else { continue }
-            let statement = try connection.prepare(
-                """
-                SELECT service, outcome, reason, sum(events) FROM rollups
-                WHERE minute >= ? AND minute < ? GROUP BY service, outcome, reason
-                """)
-            statement.bind(1, fromMinute)
-            statement.bind(2, toMinute)
-            while try statement.step() {
-                let outcome = UInt8(exactly: statement.int64(1)).flatMap(Outcome.init(rawValue:))
-                let reason = UInt8(exactly: statement.int64(2)).flatMap(Reason.init(rawValue:))
-                let group = Group(service: statement.text(0) ?? "", outcome: outcome, reason: reason, events: 0)
-                counts[group, default: 0] += statement.int64(3)
+            for (tier, connection) in [
+                (false, try PartitionReader.open(directory, day)), (true, try PartitionReader.openArchive(directory, day)),
+            ] {
+                guard let connection else { continue }
+                let statement = try connection.prepare(
+                    """
+                    SELECT service, outcome, reason, sum(events) FROM rollups
+                    WHERE minute >= ? AND minute < ? GROUP BY service, outcome, reason
+                    """)
+                statement.bind(1, fromMinute)
+                statement.bind(2, toMinute)
+                while try statement.step() {
+                    let outcome = UInt8(exactly: statement.int64(1)).flatMap(Outcome.init(rawValue:))
+                    let reason = UInt8(exactly: statement.int64(2)).flatMap(Reason.init(rawValue:))
+                    let group = Group(service: statement.text(0) ?? "", outcome: outcome, reason: reason, events: 0)
+                    counts[group, default: 0] += statement.int64(3)
+                }
+                let events = try connection.scalarInt("SELECT coalesce(sum(event_count), 0) FROM blocks") ?? 0
+                let bytes = tier ? directory.archiveBytes(day) : directory.partitionBytes(day)
+                storedEvents += events
+                storedBytes += bytes
+                if tier {
+                    archivedEvents += events
+                    archivedBytes += bytes
+                }
             }
-            storedEvents += try connection.scalarInt("SELECT coalesce(sum(event_count), 0) FROM blocks") ?? 0
-            storedBytes += directory.partitionBytes(day)
         }
         let groups = counts.map { group, events in
             var group = group
             group.events = events
             return group
         }.sorted(by: Self.ordered)
-        return StoreStatistics(
+        var statistics = StoreStatistics(
             groups: groups, totalEvents: groups.reduce(0) { $0 + $1.events }, storedBytes: storedBytes,
             storedEvents: storedEvents)
+        statistics.archivedEvents = archivedEvents
+        statistics.archivedBytes = archivedBytes
+        return statistics
     }
 }
