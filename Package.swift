@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "JWTAuditCollector", "JWTAuditAlerting", "JWTAuditDetection", "JWTAuditRules", "JWTAuditStore",
                 "JWTAuditOutputs", "JWTAuditAccess", "JWTAuditHTTP", "JWTAuditMetrics", "JWTAuditModel",
+                "JWTAuditRetention",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -37,6 +37,9 @@ public final class CollectorService: Service, @unchecked Sendable {
         try SocketPathGuard.prepare(configuration.socketPath)
     }
 
+    /// The event writer, reached on the writer thread between group commits (for the retention job).
+    public var writerAccess: any EventWriterAccess { PipelineWriterAccess(pipeline: pipeline) }
+
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))
         pipeline.start()

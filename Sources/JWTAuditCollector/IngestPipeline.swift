@@ -16,6 +16,8 @@ final class IngestPipeline: @unchecked Sendable {
     private var lastCommit = Date.distantPast
     private var stopping = false
     private var finished = false
+    /// Work for the writer thread from other parts of the daemon (the retention job's short steps).
+    private var tasks: [@Sendable (EventWriter) -> Void] = []
 
     private let writer: EventWriter
     private let quarantine: QuarantineStore
@@ -65,6 +67,17 @@ final class IngestPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Runs `work` on the writer thread between group commits (never inside one); false, without
+    /// running it, once the pipeline is stopping.
+    func perform(_ work: @escaping @Sendable (EventWriter) -> Void) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping && !finished else { return false }
+        tasks.append(work)
+        condition.signal()
+        return true
+    }
+
     /// Commits and acknowledges everything queued, seals open blocks, and returns when the
     /// writer thread has finished.
     func stop() {
@@ -78,7 +91,7 @@ final class IngestPipeline: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping {
+            while queue.isEmpty && tasks.isEmpty && !stopping {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 1)) { break }
             }
             let windowEnd = lastCommit.addingTimeInterval(groupCommitWindow)
@@ -87,9 +100,12 @@ final class IngestPipeline: @unchecked Sendable {
             }
             var taken = takeBatches()
             let done = stopping && taken.isEmpty
+            let work = tasks
+            tasks.removeAll()
             condition.unlock()
 
             if done {
+                for item in work { item(writer) }
                 close()
                 return
             }
@@ -99,6 +115,7 @@ final class IngestPipeline: @unchecked Sendable {
                 lastCommit = Date()
                 commit(&taken)
             }
+            for item in work { item(writer) }
         }
     }
 

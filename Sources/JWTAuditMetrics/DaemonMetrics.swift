@@ -26,6 +26,8 @@ public final class DaemonMetrics: @unchecked Sendable {
         public var tokenEvents: TokenEventCounter?
         /// Authentication outcomes of the HTTP API.
         public var access: AccessCounters?
+        /// The retention job's runs, when it runs in the daemon.
+        public var retention: RetentionCounters?
 
         /// Sources with the collector and data folder only.
         public init(collector: CollectorCounters, directory: DataDirectory) {
@@ -42,6 +44,7 @@ public final class DaemonMetrics: @unchecked Sendable {
     private var gauges: [SeriesKey: CoreMetrics.Gauge] = [:]
     private var alertSeries: Set<SeriesKey> = []
     private var alertReader: AlertStore?
+    private var checkpointReader: CheckpointStore?
 
     private struct SeriesKey: Hashable {
         var name: String
@@ -82,6 +85,7 @@ public final class DaemonMetrics: @unchecked Sendable {
         let days = (try? sources.directory.partitionDays()) ?? []
         let bytes = days.reduce(Int64(0)) { $0 + sources.directory.partitionBytes($1) }
         gauge("jwtaudit_store_size_bytes", []).record(bytes)
+        updateIntegrityAndRetention()
 
         for total in sources.tokenEvents?.totals ?? [] {
             let labels = [
@@ -117,6 +121,27 @@ public final class DaemonMetrics: @unchecked Sendable {
         for (reason, total) in sources.access?.failuresByReason ?? [:] {
             counter("jwtaudit_http_auth_failures_total", [("reason", reason.rawValue)], total)
         }
+    }
+
+    /// Checkpoint age, and the retention job's runs when it runs here.
+    private func updateIntegrityAndRetention() {
+        if checkpointReader == nil, FileManager.default.fileExists(atPath: sources.directory.metaPath) {
+            checkpointReader = try? CheckpointStore(directory: sources.directory, readOnly: true)
+        }
+        if let latest = try? checkpointReader?.latest() {
+            let age = Date().timeIntervalSince1970 - Double(latest.checkpoint.time) / 1_000_000
+            gauge("jwtaudit_checkpoint_age_seconds", []).record(max(0, age))
+        }
+        guard let retention = sources.retention?.snapshot else { return }
+        counter("jwtaudit_retention_runs_total", [("result", "success")], retention.succeeded)
+        counter("jwtaudit_retention_runs_total", [("result", "failure")], retention.failed)
+        if let last = retention.lastRunSeconds {
+            gauge("jwtaudit_retention_last_run_timestamp_seconds", []).record(last)
+        }
+        counter("jwtaudit_retention_blocks_archived_total", [], retention.blocksArchived)
+        counter("jwtaudit_retention_events_archived_total", [], retention.eventsArchived)
+        counter("jwtaudit_retention_blocks_deleted_total", [], retention.blocksDeleted)
+        counter("jwtaudit_retention_events_deleted_total", [], retention.eventsDeleted)
     }
 
     /// Stored alerts by rule, severity and status; a combination that disappeared goes to zero.

@@ -94,6 +94,21 @@ public enum MetricCatalog {
         // HTTP API
         Entry(name: "jwtaudit_http_auth_failures_total", kind: .counter, labels: ["reason"],
               help: "Failed API authentications by reason (rate_limited: refused without a look at the token)."),
+        // Integrity and retention
+        Entry(name: "jwtaudit_checkpoint_age_seconds", kind: .gauge, labels: [],
+              help: "Seconds since the newest signed checkpoint."),
+        Entry(name: "jwtaudit_retention_runs_total", kind: .counter, labels: ["result"],
+              help: "Retention job runs in the daemon, by result (success, failure)."),
+        Entry(name: "jwtaudit_retention_last_run_timestamp_seconds", kind: .gauge, labels: [],
+              help: "When the last retention run finished, seconds since the epoch."),
+        Entry(name: "jwtaudit_retention_blocks_archived_total", kind: .counter, labels: [],
+              help: "Blocks the retention job moved to the archive tier."),
+        Entry(name: "jwtaudit_retention_events_archived_total", kind: .counter, labels: [],
+              help: "Events the retention job moved to the archive tier."),
+        Entry(name: "jwtaudit_retention_blocks_deleted_total", kind: .counter, labels: [],
+              help: "Blocks the retention job deleted (past keep_days, not held)."),
+        Entry(name: "jwtaudit_retention_events_deleted_total", kind: .counter, labels: [],
+              help: "Events the retention job deleted (past keep_days, not held)."),
         // Process
         Entry(name: "jwtaudit_start_time_seconds", kind: .gauge, labels: [],
               help: "When the daemon started, seconds since the epoch."),

@@ -12,8 +12,8 @@ import ServiceLifecycle
 
 /// Wires the daemon's parts into services in start order: checkpoints, then detection, then the
 /// collector, so that they are stopped after the collector: detection sees its last commits, and
-/// the last checkpoint covers the blocks it sealed as it stopped. The HTTP API comes last and is
-/// stopped first.
+/// the last checkpoint covers the blocks it sealed as it stopped. The retention job comes after the
+/// collector (stopped before it), the HTTP API last (stopped first).
 public enum Daemon {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -30,7 +30,9 @@ public enum Daemon {
             var sources = DaemonMetrics.Sources(
                 collector: collector.counters, directory: DataDirectory(root: options.collector.dataPath))
             sources.tokenEvents = tokenEvents
-            return [try checkpointService(options, logger: logger), collector]
+            let retention = try retentionService(options, collector: collector, logger: logger)
+            sources.retention = retention?.counters
+            return [try checkpointService(options, logger: logger), collector] + (retention.map { [$0] } ?? [])
                 + (try http(options, sources: sources, factory: factory, logger: logger))
         }
         let rules = try loadRules(options.rulesPath)
@@ -65,7 +67,9 @@ public enum Daemon {
         sources.detection = pipeline
         sources.outputs = options.outputs.isEmpty ? nil : outputs
         sources.tokenEvents = tokenEvents
-        return [try checkpointService(options, logger: logger), detection, collector]
+        let retention = try retentionService(options, collector: collector, logger: logger)
+        sources.retention = retention?.counters
+        return [try checkpointService(options, logger: logger), detection, collector] + (retention.map { [$0] } ?? [])
             + (try http(options, sources: sources, factory: factory, logger: logger))
     }
 
@@ -95,6 +99,17 @@ public enum Daemon {
         try CheckpointService(
             directory: DataDirectory(root: options.collector.dataPath), configuration: options.checkpoints,
             logger: logger)
+    }
+
+    /// The retention job on its schedule, when a policy is given. After the collector, so it is
+    /// stopped first (a run in progress finishes its writer steps while the writer still runs).
+    private static func retentionService(_ options: DaemonOptions, collector: CollectorService, logger: Logger)
+        throws -> RetentionService?
+    {
+        guard let retention = options.retention else { return nil }
+        return try RetentionService(
+            options: retention, directory: DataDirectory(root: options.collector.dataPath),
+            writer: collector.writerAccess, logger: logger)
     }
 
     private static func loadRules(_ path: String?) throws -> RuleSet {

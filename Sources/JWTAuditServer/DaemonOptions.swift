@@ -17,6 +17,8 @@ public struct DaemonOptions: Sendable {
     public var detection = true
     /// The HTTP API (and `/metrics`); nil turns it off. Default `127.0.0.1:8088`.
     public var http: HTTPConfiguration? = HTTPConfiguration()
+    /// The retention job on its schedule; nil runs none (no policy file).
+    public var retention: RetentionService.Options?
     /// The metrics factory the process bootstrapped for swift-metrics, so that the collector's own
     /// metrics land in the registry `/metrics` serves. Default nil: a private one.
     public var metricsFactory: CatalogMetricsFactory?

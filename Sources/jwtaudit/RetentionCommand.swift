@@ -50,12 +50,15 @@ struct RetentionCommand: ParsableCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Delete stored events past their keep period (unless held), leaving tombstones.",
+            abstract: "Move events past their online period to the archive tier; delete those past keep (unless held).",
             discussion: """
-                Judged by event time. A block is deleted when its newest event is past the longest keep_days \
-                of every policy that could match it and no legal hold could cover it; a partition whose \
-                blocks all go is removed whole. Refuses to run while a daemon uses the data folder, except \
-                with --dry-run. Exit 1 if the policy has errors. See docs/retention.md.
+                Judged by event time. A closed day whose blocks are all past their online period moves to \
+                the archive tier (recompressed, still searchable); a block is deleted, leaving a tombstone, \
+                when its newest event is past the longest keep_days of every policy that could match it and \
+                no legal hold could cover it. Every run is recorded in meta.sqlite and chained into the hash \
+                chain. The daemon runs the job on the policy's schedule; by hand it refuses to run while a \
+                daemon uses the data folder, except with --dry-run. Exit 1 if the policy has errors. See \
+                docs/retention.md.
                 """)
 
         @Option(help: "Data folder.")
@@ -84,7 +87,9 @@ struct RetentionCommand: ParsableCommand {
             var lock: Int32?
             if !dryRun {
                 guard let taken = try PartitionPruner(directory: directory).tryLockDaemon() else {
-                    throw ValidationError("a daemon is using \(data); stop it first, or use --dry-run")
+                    throw ValidationError(
+                        "a daemon is using \(data): it runs the job itself on the policy's schedule; "
+                            + "stop it first to run the job by hand, or use --dry-run")
                 }
                 lock = taken
             }
@@ -100,28 +105,54 @@ extension RetentionJob.Report {
     /// What `retention run` prints.
     var lines: [String] {
         let record = record
-        let verb = dryRun ? "would delete" : "deleted"
-        var lines = [
-            "\(dryRun ? "dry run: " : "")\(verb) \(record.blocksDeleted) blocks, \(record.eventsDeleted) events; "
-                + "\(dryRun ? "would return" : "returned") \(record.bytesReturned) bytes"
-        ]
+        let dry = dryRun ? "dry run: " : ""
+        var lines: [String] = []
+        let saved =
+            archive.bytesBefore > 0 && archive.bytesAfter > 0
+            ? String(format: " (%.0f%% smaller)", 100 * (1 - Double(archive.bytesAfter) / Double(archive.bytesBefore)))
+            : ""
+        lines.append(
+            "\(dry)\(dryRun ? "would archive" : "archived") \(archive.blocks) blocks, \(archive.events) events; payload "
+                + "\(archive.bytesBefore) bytes" + (dryRun ? "" : " -> \(archive.bytesAfter) bytes\(saved)"))
+        lines.append(
+            "\(dry)\(dryRun ? "would delete" : "deleted") \(record.blocksDeleted) blocks, \(record.eventsDeleted) events; "
+                + "\(dryRun ? "would return" : "returned") \(record.bytesReturned) bytes")
+        if !partitionsArchived.isEmpty {
+            lines.append(
+                "partitions \(dryRun ? "to move" : "moved") to the archive tier: "
+                    + partitionsArchived.map(\.name).joined(separator: ", "))
+        }
         if !partitionsDropped.isEmpty {
             lines.append(
                 "partitions \(dryRun ? "to drop" : "dropped"): " + partitionsDropped.map(\.name).joined(separator: ", "))
         }
         if !partitionsPruned.isEmpty {
             lines.append(
-                "partitions \(dryRun ? "to prune" : "pruned") and vacuumed: "
+                "partitions \(dryRun ? "to prune" : "pruned") in place (blocks deleted, file kept online): "
                     + partitionsPruned.map(\.name).joined(separator: ", "))
         }
         lines.append(
-            "kept: \(blocksOnline) blocks online, \(record.blocksDueForArchive) past online_days "
-                + "(archive tier not built: they stay online)")
+            "kept: \(blocksOnline) blocks online (\(record.blocksDueForArchive) past online_days in days not yet "
+                + "closed or not wholly due), \(blocksInArchive) in the archive tier")
+        if !daysDeferred.isEmpty {
+            lines.append(
+                "deferred to the next run (written to during this one): "
+                    + daysDeferred.map(\.name).joined(separator: ", "))
+        }
         lines.append(
             record.holdsApplied.isEmpty
                 ? "legal holds applied: none"
                 : "legal holds applied: \(record.holdsApplied.joined(separator: ", ")) (\(blocksHeld) blocks kept)")
-        if !dryRun { lines.append("recorded as retention run \(record.id) in meta.sqlite") }
+        if !runsFinished.isEmpty {
+            lines.append(
+                "earlier runs that had stopped midway, now recorded in the chain: "
+                    + runsFinished.map(String.init).joined(separator: ", "))
+        }
+        if !dryRun {
+            lines.append(
+                "recorded as retention run \(record.id) in meta.sqlite"
+                    + (recordSequence.map { ", chained as block \($0)" } ?? ""))
+        }
         return lines
     }
 }

@@ -29,6 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Retention policy (default ./retention.json when it exists). A policy with errors is refused.")
     var retention: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run the retention job every so many seconds instead of the policy's schedule (tests, benchmarks).",
+            visibility: .hidden))
+    var retentionIntervalSeconds: Double?
+
     @Option(help: "Detection rules (YAML; default ./rules.yaml when it exists, else the built-in defaults). Reloaded on SIGHUP.")
     var rules: String?
 
@@ -92,10 +98,15 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "jwtaudit")
-        try checkRetentionPolicy(logger: logger)
+        let retentionPolicy = try checkRetentionPolicy(logger: logger)
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
         options.detection = detection
+        if let retentionPolicy {
+            var retention = RetentionService.Options(policy: retentionPolicy)
+            retention.intervalOverride = retentionIntervalSeconds
+            options.retention = retention
+        }
         options.outputs = outputs
         options.http = listen.map {
             HTTPConfiguration(host: $0.host, port: $0.port, metricsWithoutTokenOnLoopback: metricsWithoutTokenOnLoopback)
@@ -132,16 +143,18 @@ extension ServeCommand {
     }
 
     /// Refuses to start with a retention policy that has errors (below a named framework's
-    /// minimum, or malformed); its warnings are logged.
-    private func checkRetentionPolicy(logger: Logger) throws {
+    /// minimum, or malformed); its warnings are logged. Returns the policy the daemon runs, if any.
+    private func checkRetentionPolicy(logger: Logger) throws -> RetentionPolicy? {
         let defaultPath = "retention.json"
         guard let path = retention ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil) else {
             logger.notice("no retention policy (no ./retention.json and no --retention): nothing will be deleted")
-            return
+            return nil
         }
         let problems: [RetentionProblem]
+        let policy: RetentionPolicy
         do {
-            problems = try RetentionPolicy.load(path: path).check()
+            policy = try RetentionPolicy.load(path: path)
+            problems = policy.check()
         } catch {
             logger.critical("cannot start: the retention policy cannot be read", metadata: ["error": "\(error)"])
             throw ExitCode(2)
@@ -155,6 +168,7 @@ extension ServeCommand {
             logger.critical("cannot start: the retention policy has errors (jwtaudit retention check \(path))")
             throw ExitCode(2)
         }
+        return policy
     }
 }
 

@@ -80,6 +80,15 @@ struct VerifyCommand: ParsableCommand {
         lines.append(
             "intact: \(count(report.blocks, "block")), \(count(report.events, "event"))\(days); checked in "
                 + String(format: "%.2f s", seconds))
+        if report.archivedBlocks > 0, let first = report.archiveDays.first, let last = report.archiveDays.last {
+            lines.append(
+                "archive tier: \(count(report.archivedBlocks, "block")), \(count(report.archivedEvents, "event")) in "
+                    + "\(count(report.archiveDays.count, "file")) (\(first.name) … \(last.name)); recompressed bytes "
+                    + "match their retention runs' records")
+        }
+        if report.runRecords > 0 {
+            lines.append("retention runs recorded in the chain: \(report.runRecords)")
+        }
         if report.tombstones > 0, let newest = report.newestTombstonedEvent {
             lines.append(
                 "\(count(report.tombstones, "block")) deleted by retention (tombstones), "

@@ -67,10 +67,11 @@ struct RetentionJobTests {
         #expect(report.record.blocksDeleted == 2)
         #expect(report.record.eventsDeleted == 6)
         #expect(report.partitionsDropped == [fixture.day(-450)])
-        #expect(report.partitionsPruned == [fixture.day(-500)])
+        #expect(report.partitionsArchived == [fixture.day(-500), fixture.day(-200)])
+        #expect(report.partitionsPruned.isEmpty)
         #expect(report.record.holdsApplied == ["CASE-7"])
         #expect(report.record.bytesReturned > 0)
-        #expect(report.record.blocksDueForArchive == 2)
+        #expect(report.archive.blocks == 2)
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.partitionPath(fixture.day(-450))))
 
         #expect(try fixture.found("gone-a") == 0)
@@ -83,7 +84,8 @@ struct RetentionJobTests {
         #expect(verification.failure == nil)
         #expect(verification.tombstones == 2)
         #expect(verification.tombstonedEvents == 6)
-        #expect(verification.blocks == 5)
+        #expect(verification.blocks == 6)
+        #expect(verification.runRecords == 1)
         #expect(verification.events == 9)
 
         let runs = try RetentionLedger(directory: fixture.directory, readOnly: true).runs()
@@ -144,8 +146,9 @@ struct RetentionJobWriterTests {
         try writer.close(now: 0)
         let report = try fixture.verify()
         #expect(report.failure == nil)
-        #expect(report.blocks == 6)
+        #expect(report.blocks == 7)
         #expect(report.tombstones == 5)
+        #expect(report.runRecords == 1)
         #expect(try fixture.found("after") == 1)
     }
 }

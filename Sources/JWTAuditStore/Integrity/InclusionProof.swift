@@ -46,6 +46,13 @@ public struct InclusionProof: Sendable {
     /// The proof for the event at `location`, against the newest checkpoint in the store that
     /// covers its block.
     public static func make(directory: DataDirectory, location: EventLocation) throws -> InclusionProof {
+        if let archive = try PartitionReader.openArchive(directory, location.day),
+            try archive.scalarInt("SELECT count(*) FROM blocks WHERE seq = \(location.block)") == 1
+        {
+            throw IntegrityError(
+                "block \(location.block) is in the archive tier: its payload was recompressed and a proof needs the "
+                    + "bytes its hash covers; proofs are made for online blocks only (docs/integrity.md)")
+        }
         guard let connection = try PartitionReader.open(directory, location.day) else {
             throw IntegrityError("there is no partition \(location.day.name)")
         }

@@ -32,7 +32,9 @@ public struct StoreVerifier {
         // the recompressed bytes are checked against the run records below.
         report.archiveDays = try directory.archiveDays()
         let archived = try Self.scanArchives(directory, report.archiveDays)
+        var inArchive: [ArchiveTier.ScannedBlock] = []
         for scanned in archived where stored.insert(scanned.block.header.sequence).inserted {
+            inArchive.append(scanned)
             blocks.append(scanned.block)
             report.archivedBlocks += 1
             report.archivedEvents += scanned.block.header.eventCount
@@ -86,7 +88,7 @@ public struct StoreVerifier {
             return report
         }
         let chainedRuns = Set(runRecords.map(\.runID))
-        for scanned in archived.sorted(by: { $0.block.header.sequence < $1.block.header.sequence }) {
+        for scanned in inArchive.sorted(by: { $0.block.header.sequence < $1.block.header.sequence }) {
             let block = scanned.block
             guard let record = attested[block.header.sequence], record.payloadDigest == block.header.payloadDigest,
                 record.archivedDigest == scanned.archivedDigest

@@ -33,11 +33,12 @@ public struct PartitionPruner {
     }
 
     /// Deletes the sealed blocks `ids` of `day`'s partition after recording their tombstones in
-    /// `ledger`, then returns the freed pages to the file system (VACUUM). Returns the bytes returned.
+    /// `ledger`, then, with `vacuum`, returns the freed pages to the file system (VACUUM; without it
+    /// the file reuses them). Returns the bytes returned.
     @discardableResult
-    public func delete(_ ids: [Int64], of day: PartitionDay, run: Int64, now: Int64, ledger: RetentionLedger)
-        throws -> Int64
-    {
+    public func delete(
+        _ ids: [Int64], of day: PartitionDay, run: Int64, now: Int64, ledger: RetentionLedger, vacuum: Bool = true
+    ) throws -> Int64 {
         guard !ids.isEmpty else { return 0 }
         let before = directory.partitionBytes(day)
         let wanted = Set(ids)
@@ -56,8 +57,32 @@ public struct PartitionPruner {
                 delete.reset()
             }
         }
+        guard vacuum else { return 0 }
         try connection.execute("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
         return max(0, before - directory.partitionBytes(day))
+    }
+
+    /// Records the tombstones of the sealed blocks `ids` of `day`'s partition, before the partition
+    /// is removed; returns the partition's snapshot, read before the blocks.
+    public func recordTombstones(_ ids: Set<Int64>, of day: PartitionDay, run: Int64, now: Int64, ledger: RetentionLedger)
+        throws -> PartitionSnapshot
+    {
+        let snapshot = try self.snapshot(day)
+        let tombstones = try StoredBlock.scan(directory, day).blocks.filter { ids.contains($0.id) }.map {
+            Tombstone(
+                header: $0.header, blockID: $0.id, previousHash: $0.storedPrevious, hash: $0.storedHash,
+                deletedAt: now, runID: run)
+        }
+        try ledger.record(tombstones)
+        return snapshot
+    }
+
+    /// How many block rows `day`'s partition holds and its highest row id.
+    public func snapshot(_ day: PartitionDay) throws -> PartitionSnapshot {
+        guard let connection = try PartitionReader.open(directory, day) else {
+            return PartitionSnapshot(blocks: 0, maxBlockID: 0)
+        }
+        return try PartitionSnapshot.read(connection)
     }
 
     /// Removes `day`'s whole partition file after recording a tombstone for every block in it.

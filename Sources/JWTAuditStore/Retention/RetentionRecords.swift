@@ -23,6 +23,20 @@ public final class RetentionRecords {
         /// Its stored `prev_hash` and `hash`.
         public var previousHash: [UInt8]
         public var hash: [UInt8]
+
+        /// A record from its fields.
+        public init(
+            sequence: Int64, runID: Int64, recordedAt: Int64, archive: ArchiveCounts, digest: [UInt8],
+            previousHash: [UInt8], hash: [UInt8]
+        ) {
+            self.sequence = sequence
+            self.runID = runID
+            self.recordedAt = recordedAt
+            self.archive = archive
+            self.digest = digest
+            self.previousHash = previousHash
+            self.hash = hash
+        }
     }
 
     /// What a run moved to the archive tier.
@@ -173,8 +187,9 @@ public final class RetentionRecords {
         return records
     }
 
-    /// Stores a chained record (called by the event writer, which gives it its place in the chain).
-    func append(_ record: Record) throws {
+    /// Stores a chained record (from within ``EventWriter/appendChainRecord(_:store:)``, which gives
+    /// it its place in the chain).
+    public func append(_ record: Record) throws {
         let insert = try connection.prepare(
             """
             INSERT INTO retention_records (seq, run_id, recorded_at, blocks_archived, events_archived,
