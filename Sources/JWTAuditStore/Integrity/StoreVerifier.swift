@@ -77,6 +77,9 @@ public struct StoreVerifier {
             recordRuns[record.sequence] = record.runID
             report.runRecords += 1
         }
+        blocks.sort { $0.header.sequence < $1.header.sequence }
+        report.blocks = Int64(blocks.count)
+        report.unsealedEvents = scans.reduce(0) { $0 + $1.unsealedEvents }
         if var failure = Self.walk(blocks) {
             if let sequence = failure.sequence, let run = recordRuns[sequence], failure.kind == .altered {
                 failure = IntegrityFailure(
