@@ -45,6 +45,7 @@ public final class DaemonMetrics: @unchecked Sendable {
     private var alertSeries: Set<SeriesKey> = []
     private var alertReader: AlertStore?
     private var checkpointReader: CheckpointStore?
+    private let startTime = Date().timeIntervalSince1970
 
     private struct SeriesKey: Hashable {
         var name: String
@@ -60,7 +61,7 @@ public final class DaemonMetrics: @unchecked Sendable {
                 label: "jwtaudit_events_rejected_total", dimensions: [("code", code)], factory: factory)
         }
         _ = CoreMetrics.Timer(label: "jwtaudit_commit_duration_seconds", factory: factory)
-        gauge("jwtaudit_start_time_seconds", []).record(Date().timeIntervalSince1970)
+        gauge("jwtaudit_start_time_seconds", []).record(startTime)
         lock.withLock { update() }
     }
 
@@ -128,16 +129,15 @@ public final class DaemonMetrics: @unchecked Sendable {
         if checkpointReader == nil, FileManager.default.fileExists(atPath: sources.directory.metaPath) {
             checkpointReader = try? CheckpointStore(directory: sources.directory, readOnly: true)
         }
-        if let latest = try? checkpointReader?.latest() {
-            let age = Date().timeIntervalSince1970 - Double(latest.checkpoint.time) / 1_000_000
-            gauge("jwtaudit_checkpoint_age_seconds", []).record(max(0, age))
-        }
+        // Before the first checkpoint: the time since the daemon started (nothing was signed since).
+        let signed = (try? checkpointReader?.latest())?.map { Double($0.checkpoint.time) / 1_000_000 }
+        let age = Date().timeIntervalSince1970 - (signed ?? startTime)
+        gauge("jwtaudit_checkpoint_age_seconds", []).record(max(0, age))
         guard let retention = sources.retention?.snapshot else { return }
         counter("jwtaudit_retention_runs_total", [("result", "success")], retention.succeeded)
         counter("jwtaudit_retention_runs_total", [("result", "failure")], retention.failed)
-        if let last = retention.lastRunSeconds {
-            gauge("jwtaudit_retention_last_run_timestamp_seconds", []).record(last)
-        }
+        // 0 before any run, as Prometheus "last success" timestamps do.
+        gauge("jwtaudit_retention_last_run_timestamp_seconds", []).record(retention.lastRunSeconds ?? 0)
         counter("jwtaudit_retention_blocks_archived_total", [], retention.blocksArchived)
         counter("jwtaudit_retention_events_archived_total", [], retention.eventsArchived)
         counter("jwtaudit_retention_blocks_deleted_total", [], retention.blocksDeleted)

@@ -96,11 +96,11 @@ public enum MetricCatalog {
               help: "Failed API authentications by reason (rate_limited: refused without a look at the token)."),
         // Integrity and retention
         Entry(name: "jwtaudit_checkpoint_age_seconds", kind: .gauge, labels: [],
-              help: "Seconds since the newest signed checkpoint."),
+              help: "Seconds since the newest signed checkpoint (before the first one, since the daemon started)."),
         Entry(name: "jwtaudit_retention_runs_total", kind: .counter, labels: ["result"],
               help: "Retention job runs in the daemon, by result (success, failure)."),
         Entry(name: "jwtaudit_retention_last_run_timestamp_seconds", kind: .gauge, labels: [],
-              help: "When the last retention run finished, seconds since the epoch."),
+              help: "When the last retention run finished, seconds since the epoch (0 before any)."),
         Entry(name: "jwtaudit_retention_blocks_archived_total", kind: .counter, labels: [],
               help: "Blocks the retention job moved to the archive tier."),
         Entry(name: "jwtaudit_retention_events_archived_total", kind: .counter, labels: [],

@@ -59,7 +59,7 @@ struct RetentionDaemonTests {
         #expect(try daemon.stop() == 0)
         let verify = try DaemonHarness.run(["verify", "--data", daemon.dataPath])
         #expect(verify.status == 0, "\(verify.output)\(verify.error)")
-        #expect(verify.output.contains("archive tier: 200 blocks, 200 events"))
+        #expect(verify.output.contains("archive tier: 1 block, 200 events in 1 file"))
         #expect(verify.output.contains("retention runs recorded in the chain"))
     }
 
