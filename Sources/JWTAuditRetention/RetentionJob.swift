@@ -35,7 +35,7 @@ public struct RetentionJob {
     /// Runs the job once at `now` (µs since the epoch); with `dryRun`, only plans.
     public func run(now: Int64, dryRun: Bool) throws -> Report {
         let pruner = PartitionPruner(directory: directory)
-        let planner = RetentionPlanner(policy: policy)
+        let planner = RetentionPlanner(policy: try policy.holdsTranslated(PseudonymLookup(directory: directory)))
         var report = Report(record: RetentionRunRecord(startedAt: now, policyFile: policy.file), dryRun: dryRun)
         let ledger = dryRun ? nil : try RetentionLedger(directory: directory)
         if let ledger { report.record.id = try ledger.begin(report.record) }

@@ -93,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "jwtaudit")
         try checkRetentionPolicy(logger: logger)
+        configuration.pseudonymFields = pseudonymFields()
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
         options.detection = detection
