@@ -48,12 +48,7 @@ import Testing
     }
 
     private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { pin in
-                memmem(hay.baseAddress, hay.count, pin.baseAddress, pin.count) != nil
-            }
-        }
+        Data(haystack).range(of: Data(needle)) != nil
     }
 
     private func searchSubject(_ directory: DataDirectory, _ value: String) throws -> [AuditEvent] {
@@ -84,7 +79,8 @@ import Testing
 
     @Test("a pseudonymised store holds no clear sub or client_ip: not in decoded events, not in any file's bytes")
     func nothingInClear() throws {
-        let (_, directory) = try store(events(0..<300))
+        let (folder, directory) = try store(events(0..<300))
+        defer { withExtendedLifetime(folder) {} }
         let stored = try EventSearch(directory: directory).collect(EventQuery())
         #expect(stored.count == 300)
         for event in stored {
@@ -97,14 +93,16 @@ import Testing
         #expect(all.count >= 4)
         for file in all {
             for value in clear {
-                #expect(!contains(file.bytes, value), "\(file.path) holds a clear value")
+                let found = contains(file.bytes, value)
+                #expect(!found, "\(file.path) holds a clear value")
             }
         }
     }
 
     @Test("search by clear sub or client_ip finds the events; by pseudonym too; an unknown value finds none")
     func searchByClearValue() throws {
-        let (_, directory) = try store(events(0..<90))
+        let (folder, directory) = try store(events(0..<90))
+        defer { withExtendedLifetime(folder) {} }
         let bySubject = try searchSubject(directory, Self.alice)
         #expect(bySubject.count == 30)
         #expect(Set(bySubject.compactMap(\.subject)).count == 1)
@@ -124,7 +122,8 @@ import Testing
 
     @Test("forget destroys the key: the events stay (verify passes) but nothing finds or recovers them")
     func forgetSubject() throws {
-        let (_, directory) = try store(events(0..<90))
+        let (folder, directory) = try store(events(0..<90))
+        defer { withExtendedLifetime(folder) {} }
         let pseudonym = try #require(try searchSubject(directory, Self.alice).first?.subject)
         let key = try #require(try keyOf(directory, .subject, Self.alice))
         let ledger = try LedgerStore(directory: directory)
@@ -150,7 +149,8 @@ import Testing
         let report = try StoreVerifier(directory: directory).verify()
         #expect(report.isIntact, "\(report.failure.map(String.init(describing:)) ?? "")")
         for file in try files(directory.root) {
-            #expect(!contains(file.bytes, key), "\(file.path) still holds the destroyed key")
+            let found = contains(file.bytes, key)
+            #expect(!found, "\(file.path) still holds the destroyed key")
         }
         #expect(try LedgerStore(directory: directory).load().tokens.map(\.tokenID) == ["r2"])
 
@@ -181,7 +181,8 @@ import Testing
 
     @Test("forget of a client_ip unlinks its events and blanks it in ledger tokens, which stay")
     func forgetAddress() throws {
-        let (_, directory) = try store(events(0..<30))
+        let (folder, directory) = try store(events(0..<30))
+        defer { withExtendedLifetime(folder) {} }
         var query = EventQuery()
         query.clientIP = Self.aliceAddress
         let pseudonym = try #require(try EventSearch(directory: directory).collect(try translated(directory, query)).first?.clientIP)
@@ -203,7 +204,8 @@ import Testing
 
     @Test("a store that keeps a field in clear refuses to forget it")
     func refusesClearField() throws {
-        let (_, directory) = try store(events(0..<9), fields: [.clientIP])
+        let (folder, directory) = try store(events(0..<9), fields: [.clientIP])
+        defer { withExtendedLifetime(folder) {} }
         #expect(throws: StoreEraser.Refusal.self) {
             try StoreEraser.forgetOffline(
                 directory: directory, field: .subject, value: Self.alice, requestedBy: "local:dpo", now: 1)
