@@ -15,6 +15,10 @@ public final class DetectionPipeline: @unchecked Sendable {
     private var queue: [(events: [AuditEvent], gaps: [String: Int64])] = []
     private var queuedEvents = 0
     private var pendingRules: RuleSet?
+    /// Erasures not yet applied, with their tickets; `forgotten` is the last ticket applied.
+    private var pendingForgets: [(field: EventField, value: String, ticket: Int)] = []
+    private var forgetTickets = 0
+    private var forgotten = 0
     private var stopping = false
     private var finished = false
     private var thread: Thread?
@@ -67,6 +71,20 @@ public final class DetectionPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Drops detection state about `value` of `field` (a stored pseudonym) after every batch
+    /// submitted before, persists the ledger change, and returns once that is done (at once when
+    /// the pipeline is not running).
+    public func forget(_ field: EventField, value: String) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard thread != nil && !stopping && !finished else { return }
+        forgetTickets += 1
+        let ticket = forgetTickets
+        pendingForgets.append((field, value, ticket))
+        condition.broadcast()
+        while forgotten < ticket && !finished { condition.wait() }
+    }
+
     /// Processes everything queued, stores the last alerts, and returns when the thread has ended.
     public func stop() {
         condition.lock()
@@ -94,7 +112,9 @@ public final class DetectionPipeline: @unchecked Sendable {
         var lastTick = Date.distantPast
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping && pendingRules == nil && Date().timeIntervalSince(lastTick) < 1 {
+            while queue.isEmpty && !stopping && pendingRules == nil && pendingForgets.isEmpty
+                && Date().timeIntervalSince(lastTick) < 1
+            {
                 _ = condition.wait(until: lastTick.addingTimeInterval(1))
             }
             let taken = queue
@@ -102,6 +122,8 @@ public final class DetectionPipeline: @unchecked Sendable {
             queuedEvents = 0
             let rules = pendingRules
             pendingRules = nil
+            let forgets = pendingForgets
+            pendingForgets.removeAll()
             let done = stopping && taken.isEmpty
             condition.broadcast()
             condition.unlock()
@@ -117,6 +139,9 @@ public final class DetectionPipeline: @unchecked Sendable {
                     findings += engine.report(EventLoss(kind: .sequenceGap, source: producer, count: Int(lost), at: Self.now()))
                 }
             }
+            for forget in forgets {
+                engine.forget(forget.field, value: forget.value)
+            }
             if taken.isEmpty {
                 findings += engine.advance(now: Self.now())
                 lastTick = Date()
@@ -130,6 +155,12 @@ public final class DetectionPipeline: @unchecked Sendable {
                 logger.debug("detection round", metadata: ["events": "\(events)", "findings": "\(findings.count)"])
             }
             record(findings, events: events)
+            if let last = forgets.last {
+                condition.lock()
+                forgotten = last.ticket
+                condition.broadcast()
+                condition.unlock()
+            }
             if done {
                 do {
                     try ledgerStore.finish()

@@ -27,6 +27,8 @@ public struct CollectorConfiguration: Sendable {
     public var quarantineCapacity: Int = 10_000
     /// How the store shapes blocks.
     public var store: StoreConfiguration = StoreConfiguration()
+    /// Fields stored as keyed-HMAC pseudonyms (retention.json `pseudonymisation`). Default none.
+    public var pseudonymFields: [PseudonymField] = []
 
     public init() {}
 }

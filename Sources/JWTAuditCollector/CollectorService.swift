@@ -33,8 +33,17 @@ public final class CollectorService: Service, @unchecked Sendable {
         fingerprinter = TokenFingerprinter(secret: try StoreSecret.tokenFingerprintKey(in: directory))
         let writer = try EventWriter(directory: directory, configuration: configuration.store)
         let quarantine = try QuarantineStore(directory: directory, capacity: configuration.quarantineCapacity)
-        pipeline = try IngestPipeline(writer: writer, quarantine: quarantine, counters: counters, logger: logger, onCommit: onCommit)
+        let pseudonymiser = try configuration.pseudonymFields.isEmpty
+            ? nil : Pseudonymiser(directory: directory, fields: configuration.pseudonymFields, now: IngestPipeline.now())
+        pipeline = try IngestPipeline(
+            writer: writer, quarantine: quarantine, counters: counters, logger: logger, onCommit: onCommit,
+            pseudonymiser: pseudonymiser)
         try SocketPathGuard.prepare(configuration.socketPath)
+        if !configuration.pseudonymFields.isEmpty {
+            logger.info(
+                "pseudonymisation on: these fields are stored as pseudonyms",
+                metadata: ["fields": "\(configuration.pseudonymFields.map(\.name).sorted())"])
+        }
     }
 
     /// The event writer, reached on the writer thread between group commits (for the retention job).
@@ -77,6 +86,16 @@ public final class CollectorService: Service, @unchecked Sendable {
                 "events.stored": "\(counters.eventsStored.load(ordering: .relaxed))",
                 "lines.rejected": "\(counters.linesRejected.load(ordering: .relaxed))",
             ])
+    }
+
+    /// Destroys the pseudonym key of `value` of `field` between two commits and returns the
+    /// pseudonym it had (nil: none). Blocks until the writer thread has done it: call it off any
+    /// event loop. Throws when `field` is not pseudonymised or the collector is stopping.
+    public func forget(_ field: PseudonymField, _ value: String) throws -> String? {
+        guard configuration.pseudonymFields.contains(field) else {
+            throw StoreEraser.clearRefusal(field)
+        }
+        return try pipeline.forget(field, value)
     }
 
     private func bootstrap(_ group: EventLoopGroup) -> ServerBootstrap {

@@ -18,6 +18,8 @@ final class IngestPipeline: @unchecked Sendable {
     private var finished = false
     /// Work for the writer thread from other parts of the daemon (the retention job's short steps).
     private var tasks: [@Sendable (EventWriter) -> Void] = []
+    /// Erasures waiting for the writer thread (they run between commits).
+    private var forgets: [ForgetRequestSlot] = []
 
     private let writer: EventWriter
     private let quarantine: QuarantineStore
@@ -25,6 +27,8 @@ final class IngestPipeline: @unchecked Sendable {
     private let counters: CollectorCounters
     private let logger: Logger
     private let onCommit: CommitObserver?
+    /// Replaces pseudonymised fields before events are stored; nil when none are.
+    private let pseudonymiser: Pseudonymiser?
     private var thread: Thread?
     /// Group-commit durations (`jwtaudit_commit_duration_seconds`), a no-op without a metrics backend.
     private let commitTimer = CoreMetrics.Timer(label: "jwtaudit_commit_duration_seconds")
@@ -39,9 +43,10 @@ final class IngestPipeline: @unchecked Sendable {
 
     init(
         writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger,
-        onCommit: CommitObserver?
+        onCommit: CommitObserver?, pseudonymiser: Pseudonymiser? = nil
     ) throws {
         self.writer = writer
+        self.pseudonymiser = pseudonymiser
         self.onCommit = onCommit
         self.quarantine = quarantine
         self.counters = counters
@@ -53,7 +58,9 @@ final class IngestPipeline: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "jwtaudit-writer"
         thread.qualityOfService = .userInitiated
+        condition.lock()
         self.thread = thread
+        condition.unlock()
         thread.start()
     }
 
@@ -78,6 +85,24 @@ final class IngestPipeline: @unchecked Sendable {
         return true
     }
 
+    /// Destroys the pseudonym key of `value` on the writer thread, between two commits, and
+    /// returns the pseudonym it had (nil: it had none). Events already pseudonymised keep the old
+    /// pseudonym; the value's next event gets a new key. Throws when the pipeline has stopped.
+    func forget(_ field: PseudonymField, _ value: String) throws -> String? {
+        guard pseudonymiser != nil else { throw IngestPipelineStopped(description: "pseudonymisation is off") }
+        let slot = ForgetRequestSlot(field: field, value: value)
+        condition.lock()
+        guard !stopping, thread != nil else {
+            condition.unlock()
+            throw IngestPipelineStopped(description: "the collector is not running")
+        }
+        forgets.append(slot)
+        condition.broadcast()
+        while slot.result == nil { condition.wait() }
+        condition.unlock()
+        return try slot.result!.get()
+    }
+
     /// Commits and acknowledges everything queued, seals open blocks, and returns when the
     /// writer thread has finished.
     func stop() {
@@ -91,7 +116,7 @@ final class IngestPipeline: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && tasks.isEmpty && !stopping {
+            while queue.isEmpty && tasks.isEmpty && forgets.isEmpty && !stopping {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 1)) { break }
             }
             let windowEnd = lastCommit.addingTimeInterval(groupCommitWindow)
@@ -102,7 +127,11 @@ final class IngestPipeline: @unchecked Sendable {
             let done = stopping && taken.isEmpty
             let work = tasks
             tasks.removeAll()
+            let erasures = forgets
+            forgets.removeAll()
             condition.unlock()
+
+            if !erasures.isEmpty { forget(erasures) }
 
             if done {
                 for item in work { item(writer) }
@@ -116,6 +145,20 @@ final class IngestPipeline: @unchecked Sendable {
                 commit(&taken)
             }
             for item in work { item(writer) }
+        }
+    }
+
+    /// Runs erasures on this thread (no commit is in progress) and wakes their callers.
+    private func forget(_ erasures: [ForgetRequestSlot]) {
+        for slot in erasures {
+            let result = Result { try pseudonymiser!.forget(slot.field, slot.value) }
+            if case .failure(let error) = result {
+                logger.error("forget failed", metadata: ["error": "\(error)", "field": "\(slot.field.name)"])
+            }
+            condition.lock()
+            slot.result = result
+            condition.broadcast()
+            condition.unlock()
         }
     }
 
@@ -138,11 +181,18 @@ final class IngestPipeline: @unchecked Sendable {
         let eventCounts = batches.map(\.events.count)
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
-        let events = admitted(&batches)
+        var events = admitted(&batches)
+        // Pseudonymised in place, once: it changes nothing when it throws, and a retried write
+        // must not pseudonymise the pseudonyms.
+        var pseudonymised = pseudonymiser == nil
         var attempt = 0
         while true {
             do {
                 let started = DispatchTime.now().uptimeNanoseconds
+                if !pseudonymised, let pseudonymiser {
+                    try pseudonymiser.pseudonymise(&events)
+                    pseudonymised = true
+                }
                 try writer.write(events, now: Self.now())
                 commitTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 break
@@ -169,7 +219,12 @@ final class IngestPipeline: @unchecked Sendable {
             batch.connection.acknowledge(batch.lastLine, count)
         }
         onCommit?(CommittedEvents(events: events, sequenceGaps: producerGaps))
-        let rejected = batches.flatMap(\.rejected)
+        var rejected = batches.flatMap(\.rejected)
+        if let pseudonymiser, !rejected.isEmpty {
+            for index in rejected.indices {
+                rejected[index].excerpt = ExcerptScrubber.redact(rejected[index].excerpt, keys: pseudonymiser.fields)
+            }
+        }
         if !rejected.isEmpty {
             do {
                 try quarantine.append(rejected)
@@ -239,4 +294,21 @@ final class IngestPipeline: @unchecked Sendable {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
+}
+
+/// One erasure handed to the writer thread; `result` is set there, under the pipeline's lock.
+private final class ForgetRequestSlot: @unchecked Sendable {
+    let field: PseudonymField
+    let value: String
+    var result: Result<String?, any Error>?
+
+    init(field: PseudonymField, value: String) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// The pipeline cannot take an erasure (stopped, or pseudonymisation off).
+struct IngestPipelineStopped: Error, CustomStringConvertible {
+    var description: String
 }

@@ -98,9 +98,26 @@ public final class DetectionEngine {
         return findings.take()
     }
 
-    /// Drops detection state about `subject` (GDPR erasure).
+    /// Drops detection state about `subject` (GDPR erasure): its refresh tokens and revocations,
+    /// and the windows rules keep per `sub`.
     public func forget(subject: String) {
         ledger.forget(subject: subject)
+        let hash = KeyHash.of(subject)
+        for detector in builtIn { detector.forget(.subject, hash: hash) }
+    }
+
+    /// Drops detection state about `value` of `field` (`sub` or `client_ip`; other fields are
+    /// ignored): see ``forget(subject:)``; for an address, the windows kept per `client_ip` and the
+    /// address in ledger tokens.
+    public func forget(_ field: EventField, value: String) {
+        switch field {
+        case .sub: forget(subject: value)
+        case .clientIP:
+            ledger.forget(clientIP: value)
+            let hash = KeyHash.of(value)
+            for detector in builtIn { detector.forget(.clientIP, hash: hash) }
+        default: break
+        }
     }
 
     public var statistics: DetectionStatistics {

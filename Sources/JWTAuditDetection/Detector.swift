@@ -10,6 +10,8 @@ protocol Detector: AnyObject {
     func tick(_ context: inout DetectionContext)
     /// Takes new rules, keeping state where the rule still runs.
     func apply(_ rules: RuleSet)
+    /// Drops state kept under the value of `field` whose ``KeyHash`` is `hash` (erasure).
+    func forget(_ field: KeyField, hash: Int)
     /// Keys held, and live keys evicted for lack of room.
     var keyCount: Int { get }
     var evictions: Int { get }
@@ -17,6 +19,7 @@ protocol Detector: AnyObject {
 
 extension Detector {
     func tick(_ context: inout DetectionContext) {}
+    func forget(_ field: KeyField, hash: Int) {}
 }
 
 /// What detectors share during one call: the clocks, limits and the findings being gathered.

@@ -34,6 +34,11 @@ struct ThresholdCounter {
         }
     }
 
+    /// Drops the state of `key`.
+    mutating func remove(key: Int) {
+        table.remove(key)
+    }
+
     /// Drops keys with nothing left in the longest window.
     mutating func prune(window: Int64, context: DetectionContext) {
         table.prune(before: context.horizon(window))

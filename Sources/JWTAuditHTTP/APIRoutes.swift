@@ -15,6 +15,8 @@ struct APIRoutes: Sendable {
     let metrics: (@Sendable () -> [UInt8])?
     let metricsWithoutTokenOnLoopback: Bool
     let logger: Logger
+    /// Carries out `POST /api/v1/forget`; nil: the route answers that erasure is unavailable.
+    var forget: ForgetHandler? = nil
 
     /// Most alerts or events one request returns.
     static let maxLimit = 10_000
@@ -63,6 +65,7 @@ struct APIRoutes: Sendable {
         router.get("/api/v1/events") { request, context in
             try await guarded(request, context, .read) { _ in try searchEvents(request) }
         }
+        addForget(to: router)
         router.get("/api/v1/stats") { request, context in
             try await guarded(request, context, .read) { _ in try statistics(request) }
         }
@@ -133,9 +136,11 @@ struct APIRoutes: Sendable {
         }
     }
 
-    private static func answering(_ logger: Logger, _ body: () throws -> Response) -> Response {
+    static func answering(_ logger: Logger, _ body: () throws -> Response) -> Response {
         do {
             return try body()
+        } catch let error as StoreEraser.Refusal {
+            return JSONResponse.error(.conflict, "pseudonymisation_off", error.description)
         } catch let error as AlertStoreError {
             switch error.code {
             case .unknownAlert: return unknownAlert
@@ -219,12 +224,17 @@ struct APIRoutes: Sendable {
         search.limit = try query.limit(default: 1_000)
         var bytes = Array(#"{"events":["#.utf8)
         var first = true
-        try EventSearch(directory: directory).run(search) { event in
+        try EventSearch(directory: directory).runTranslated(search) { event in
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             EventJSON.append(event, to: &bytes)
         }
-        bytes += Array("]}".utf8)
+        bytes += Array("]".utf8)
+        let pseudonymised = try PseudonymLookup(directory: directory).fieldNames
+        if !pseudonymised.isEmpty {
+            bytes += Array(",\"pseudonymised\":[\(pseudonymised.map { "\"\($0)\"" }.joined(separator: ","))]".utf8)
+        }
+        bytes += Array("}".utf8)
         return JSONResponse.make(.ok, bytes)
     }
 

@@ -16,7 +16,8 @@ public struct HTTPService: Service {
     /// attempts; `metrics` renders `/metrics` (nil: no such route).
     public init(
         configuration: HTTPConfiguration, directory: DataDirectory, tokens: APITokenStore,
-        accessCounters: AccessCounters, metrics: (@Sendable () -> [UInt8])?, logger: Logger
+        accessCounters: AccessCounters, metrics: (@Sendable () -> [UInt8])?, logger: Logger,
+        forget: ForgetHandler? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -26,7 +27,7 @@ public struct HTTPService: Service {
                 store: tokens, counters: accessCounters, failuresPerMinute: configuration.failuresPerMinute,
                 logger: logger),
             metrics: metrics, metricsWithoutTokenOnLoopback: configuration.metricsWithoutTokenOnLoopback,
-            logger: logger)
+            logger: logger, forget: forget)
     }
 
     public func run() async throws {

@@ -74,7 +74,7 @@ public struct RetentionJob: Sendable {
         let dryRun = writer == nil
         let pruner = PartitionPruner(directory: directory)
         let archive = ArchiveTier(directory: directory)
-        let planner = RetentionPlanner(policy: policy)
+        let planner = RetentionPlanner(policy: try policy.holdsTranslated(PseudonymLookup(directory: directory)))
         var report = Report(record: RetentionRunRecord(startedAt: now, policyFile: policy.file), dryRun: dryRun)
         let ledger = dryRun ? nil : try RetentionLedger(directory: directory)
         let records = dryRun ? nil : try RetentionRecords(directory: directory)

@@ -32,8 +32,9 @@ public enum Daemon {
             sources.tokenEvents = tokenEvents
             let retention = try retentionService(options, collector: collector, logger: logger)
             sources.retention = retention?.counters
+            let forget = forgetHandler(collector: collector, detection: nil, directory: sources.directory)
             return [try checkpointService(options, logger: logger), collector] + (retention.map { [$0] } ?? [])
-                + (try http(options, sources: sources, factory: factory, logger: logger))
+                + (try http(options, sources: sources, factory: factory, logger: logger, forget: forget))
         }
         let rules = try loadRules(options.rulesPath)
         let directory = DataDirectory(root: options.collector.dataPath)
@@ -69,13 +70,15 @@ public enum Daemon {
         sources.tokenEvents = tokenEvents
         let retention = try retentionService(options, collector: collector, logger: logger)
         sources.retention = retention?.counters
+        let forget = forgetHandler(collector: collector, detection: pipeline, directory: directory)
         return [try checkpointService(options, logger: logger), detection, collector] + (retention.map { [$0] } ?? [])
-            + (try http(options, sources: sources, factory: factory, logger: logger))
+            + (try http(options, sources: sources, factory: factory, logger: logger, forget: forget))
     }
 
     /// The HTTP API with `/metrics` over `sources`, or nothing when it is off.
     private static func http(
-        _ options: DaemonOptions, sources: DaemonMetrics.Sources, factory: CatalogMetricsFactory, logger: Logger
+        _ options: DaemonOptions, sources: DaemonMetrics.Sources, factory: CatalogMetricsFactory, logger: Logger,
+        forget: ForgetHandler? = nil
     ) throws -> [any Service] {
         guard let configuration = options.http else {
             logger.notice("the HTTP API is off (--http off): no /metrics, no API")
@@ -89,7 +92,7 @@ public enum Daemon {
         return [
             HTTPService(
                 configuration: configuration, directory: sources.directory, tokens: tokens, accessCounters: access,
-                metrics: { metrics.render() }, logger: logger)
+                metrics: { metrics.render() }, logger: logger, forget: forget)
         ]
     }
 

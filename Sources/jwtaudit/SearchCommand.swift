@@ -52,6 +52,13 @@ struct SearchCommand: ParsableCommand {
         query.limit = limit == 0 ? nil : limit
 
         let search = EventSearch(directory: DataDirectory(root: data))
+        let pseudonymised = try PseudonymLookup(directory: search.directory).fieldNames
+        if !pseudonymised.isEmpty {
+            FileHandle.standardError.write(
+                Data(
+                    ("note: this store keeps \(pseudonymised.joined(separator: " and ")) as pseudonyms (ps:...); "
+                        + "--sub and --client-ip take clear values or pseudonyms\n").utf8))
+        }
         switch format {
         case .ndjson, .json:
             var buffer: [UInt8] = []
@@ -85,14 +92,14 @@ struct SearchCommand: ParsableCommand {
 
 extension SearchCommand {
     /// Every match with its reference when `--with-ref` asks for it (so a search without the flag
-    /// reads no chain column).
+    /// reads no chain column); clear `--sub` and `--client-ip` values are looked up as pseudonyms.
     private func each(
         _ search: EventSearch, _ query: EventQuery, _ body: (AuditEvent, EventLocation?) throws -> Void
     ) throws {
         if withRef {
-            try search.runLocated(query, body)
+            try search.runTranslatedLocated(query, body)
         } else {
-            try search.run(query) { try body($0, nil) }
+            try search.runTranslated(query) { try body($0, nil) }
         }
     }
 }

@@ -99,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "jwtaudit")
         let retentionPolicy = try checkRetentionPolicy(logger: logger)
+        configuration.pseudonymFields = pseudonymFields()
         umask(0o077)  // store files are the daemon's alone; the socket is set to 0660 explicitly
         var options = DaemonOptions(collector: configuration, rulesPath: rulesPath(logger: logger))
         options.detection = detection

@@ -15,6 +15,14 @@ final class FailuresThenSuccessDetector: Detector {
     }
 
     func apply(_ rules: RuleSet) { settings = rules.settings(.failuresThenSuccess) }
+
+    func forget(_ field: KeyField, hash: Int) {
+        switch field {
+        case .subject: bySubject.remove(hash)
+        case .clientIP: byAddress.remove(hash)
+        default: break
+        }
+    }
     var keyCount: Int { bySubject.count + byAddress.count }
     var evictions: Int { bySubject.evictions + byAddress.evictions }
 

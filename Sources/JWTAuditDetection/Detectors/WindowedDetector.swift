@@ -25,6 +25,14 @@ final class WindowedDetector: Detector {
 
     func apply(_ rules: RuleSet) { settings = rules.settings(rule) }
 
+    /// Drops the counts kept per `field`. (A value counted as distinct under another key is held
+    /// only as a 64-bit hash, and ages out with the window.)
+    func forget(_ field: KeyField, hash: Int) {
+        for (position, group) in groups.enumerated() where group == field {
+            counters[position].remove(key: hash)
+        }
+    }
+
     var keyCount: Int { counters.reduce(0) { $0 + $1.table.count } }
     var evictions: Int { counters.reduce(0) { $0 + $1.table.evictions } }
 

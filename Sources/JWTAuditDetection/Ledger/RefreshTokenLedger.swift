@@ -213,6 +213,17 @@ public final class RefreshTokenLedger {
         }
     }
 
+    /// Blanks `clientIP` in every token that carries it (erasure of an address); the tokens stay,
+    /// so their reuse is still caught.
+    public func forget(clientIP: String) {
+        for (id, token) in tokens where token.clientIP == clientIP {
+            var blanked = token
+            blanked.clientIP = nil
+            setToken(id, blanked)
+            changes.append(.upsertToken(blanked))
+        }
+    }
+
     /// Drops everything known about `subject` (GDPR erasure of detection state).
     public func forget(subject: String) {
         for (id, token) in tokens where token.subject == subject {

@@ -5,7 +5,7 @@ import JWTAuditModel
 /// engine's ledger changes after each batch, and a restarted daemon loads them back, so a restart
 /// forgets no issued, rotated or revoked token.
 public final class LedgerStore {
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS ledger_tokens (
