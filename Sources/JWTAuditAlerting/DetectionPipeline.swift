@@ -15,6 +15,10 @@ public final class DetectionPipeline: @unchecked Sendable {
     private var queue: [(events: [AuditEvent], gaps: [String: Int64])] = []
     private var queuedEvents = 0
     private var pendingRules: RuleSet?
+    /// Losses reported since the last round.
+    private var losses: [EventLoss] = []
+    /// Ledger changes not yet persisted because the store failed (a full disk); retried in order.
+    private var unpersisted: [LedgerChange] = []
     private var stopping = false
     private var finished = false
     private var thread: Thread?
@@ -59,6 +63,15 @@ public final class DetectionPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Reports events the pipeline lost or refused (`event_loss`), raised in the next round.
+    /// Never blocks: losses are few and small.
+    public func report(_ loss: EventLoss) {
+        condition.lock()
+        losses.append(loss)
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Swaps in new rules before the next batch.
     public func reload(_ rules: RuleSet) {
         condition.lock()
@@ -94,7 +107,9 @@ public final class DetectionPipeline: @unchecked Sendable {
         var lastTick = Date.distantPast
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping && pendingRules == nil && Date().timeIntervalSince(lastTick) < 1 {
+            while queue.isEmpty && losses.isEmpty && !stopping && pendingRules == nil
+                && Date().timeIntervalSince(lastTick) < 1
+            {
                 _ = condition.wait(until: lastTick.addingTimeInterval(1))
             }
             let taken = queue
@@ -102,6 +117,8 @@ public final class DetectionPipeline: @unchecked Sendable {
             queuedEvents = 0
             let rules = pendingRules
             pendingRules = nil
+            let reportedLosses = losses
+            losses.removeAll()
             let done = stopping && taken.isEmpty
             condition.broadcast()
             condition.unlock()
@@ -116,6 +133,9 @@ public final class DetectionPipeline: @unchecked Sendable {
                 for (producer, lost) in batch.gaps {
                     findings += engine.report(EventLoss(kind: .sequenceGap, source: producer, count: Int(lost), at: Self.now()))
                 }
+            }
+            for loss in reportedLosses {
+                findings += engine.report(loss)
             }
             if taken.isEmpty {
                 findings += engine.advance(now: Self.now())
@@ -147,12 +167,17 @@ public final class DetectionPipeline: @unchecked Sendable {
     }
 
     private func persistLedger() {
-        let changes = engine.takeLedgerChanges()
+        // Changes are upserts and deletes by key: applying the retained ones again, in order, is safe.
+        let changes = unpersisted + engine.takeLedgerChanges()
         guard !changes.isEmpty else { return }
         do {
             try ledgerStore.apply(changes)
+            unpersisted = []
         } catch {
-            logger.error("cannot persist the refresh-token ledger", metadata: ["error": "\(error)"])
+            unpersisted = changes
+            logger.error(
+                "cannot persist the refresh-token ledger; keeping the changes to retry",
+                metadata: ["error": "\(error)", "changes": "\(changes.count)"])
         }
     }
 

@@ -24,6 +24,10 @@ final class IngestPipeline: @unchecked Sendable {
     private let logger: Logger
     private let onCommit: CommitObserver?
     private var thread: Thread?
+    /// Whether commits fail, and what to log and tell connections about it.
+    private let outage: StorageOutage
+    /// Refused lines already handed to `onCommit`.
+    private var reportedRefused: Int64 = 0
     /// Group-commit durations (`jwtaudit_commit_duration_seconds`), a no-op without a metrics backend.
     private let commitTimer = CoreMetrics.Timer(label: "jwtaudit_commit_duration_seconds")
 
@@ -44,6 +48,7 @@ final class IngestPipeline: @unchecked Sendable {
         self.quarantine = quarantine
         self.counters = counters
         self.logger = logger
+        outage = StorageOutage(counters: counters, logger: logger)
         sequences = ProducerSequences(stored: try writer.storedSequences())
     }
 
@@ -103,6 +108,22 @@ final class IngestPipeline: @unchecked Sendable {
     }
 
     /// Takes queued batches up to the commit bound. Called with the lock held.
+    private func isStopping() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Hands lines refused since the last call to `onCommit`, so that detection raises
+    /// `event_loss` even while no commit succeeds.
+    private func reportRefused() {
+        let refused = counters.eventsRefused.load(ordering: .relaxed)
+        guard refused > reportedRefused else { return }
+        let count = Int(refused - reportedRefused)
+        reportedRefused = refused
+        onCommit?(CommittedEvents(events: [], sequenceGaps: [:], refusedEvents: count))
+    }
+
     private func takeBatches() -> [IngestBatch] {
         var count = 0
         var index = 0
@@ -122,22 +143,30 @@ final class IngestPipeline: @unchecked Sendable {
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
         let events = admitted(&batches)
+        var remaining = events
         var attempt = 0
         while true {
             do {
                 let started = DispatchTime.now().uptimeNanoseconds
-                try writer.write(events, now: Self.now())
+                try writer.write(remaining: &remaining, now: Self.now())
                 commitTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 break
             } catch {
                 attempt += 1
                 counters.writeFailures.wrappingAdd(1, ordering: .relaxed)
-                logger.error(
-                    "commit failed; nothing in it is acknowledged, retrying",
-                    metadata: ["error": "\(error)", "attempt": "\(attempt)", "events": "\(events.count)"])
+                outage.failed(error, attempt: attempt, events: remaining.count)
+                reportRefused()
+                if isStopping() {
+                    logger.error(
+                        "stopping with a failed commit: its events are not acknowledged (producers resend them)",
+                        metadata: ["events": "\(remaining.count)"])
+                    return
+                }
                 Thread.sleep(forTimeInterval: min(5, 0.05 * Double(1 << min(attempt, 7))))
             }
         }
+        outage.succeeded()
+        reportRefused()
         counters.commits.wrappingAdd(1, ordering: .relaxed)
         publishSealed()
         counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)
