@@ -250,6 +250,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 rejection: rejection, excerpt: LineExcerpt.make(line)))
     }
 
+    /// Storage just became unavailable: an acknowledged-mode connection with lines not yet
+    /// acknowledged is answered `storage_unavailable` for the first of them and closed (as for a
+    /// refused line), so that a producer waiting for its acks learns it must resend later.
+    func storageBecameUnavailable() {
+        guard mode == .acknowledged, !stopped, lineNumber > acknowledgedLine else { return }
+        write(WireReply.error(line: acknowledgedLine + 1, Self.storageRefusal))
+        closeRefused()
+    }
+
     /// A line read while commits fail: counted, not stored, not quarantined (the quarantine is on
     /// the same disk, and the line is not at fault). In acknowledged mode it is answered
     /// `storage_unavailable` and the connection is closed without acknowledging it or anything
@@ -261,6 +270,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         counters.rejectedByCode[.storageUnavailable]?.increment()
         guard mode == .acknowledged else { return }
         write(WireReply.error(line: lineNumber, Self.storageRefusal))
+        closeRefused()
+    }
+
+    private func closeRefused() {
         stopped = true
         // Lines after this one, and events read before it but not yet handed on, are dropped
         // unacknowledged: the producer still holds them.
@@ -273,8 +286,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private static let storageRefusal = EventRejection(
         .storageUnavailable,
-        "the daemon cannot store events now (full disk or write error); this line was not stored: "
-            + "send it again later with the same seq")
+        "the daemon cannot store events now (full disk or write error): this line and those after it "
+            + "are not acknowledged; send them again later with the same seq")
 
     // MARK: Batches and acks
 

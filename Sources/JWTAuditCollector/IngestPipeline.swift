@@ -41,14 +41,14 @@ final class IngestPipeline: @unchecked Sendable {
 
     init(
         writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger,
-        onCommit: CommitObserver?
+        onCommit: CommitObserver?, onStorageUnavailable: (@Sendable () -> Void)? = nil
     ) throws {
         self.writer = writer
         self.onCommit = onCommit
         self.quarantine = quarantine
         self.counters = counters
         self.logger = logger
-        outage = StorageOutage(counters: counters, logger: logger)
+        outage = StorageOutage(counters: counters, logger: logger, onStart: onStorageUnavailable)
         sequences = ProducerSequences(stored: try writer.storedSequences())
     }
 

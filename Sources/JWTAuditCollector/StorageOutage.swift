@@ -13,10 +13,13 @@ final class StorageOutage {
     private var since: Date?
     private var refusedAtStart: Int64 = 0
     private var lastLogged = Date.distantPast
+    private let onStart: (@Sendable () -> Void)?
 
-    init(counters: CollectorCounters, logger: Logger) {
+    /// `onStart` runs when an outage begins, after lines started being refused.
+    init(counters: CollectorCounters, logger: Logger, onStart: (@Sendable () -> Void)?) {
         self.counters = counters
         self.logger = logger
+        self.onStart = onStart
     }
 
     /// A commit of `events` failed for the `attempt`-th time in a row.
@@ -34,6 +37,7 @@ final class StorageOutage {
                 new event lines are refused with storage_unavailable until a commit succeeds
                 """,
                 metadata: ["reason": "\(reason)", "error": "\(error)", "events.held": "\(events)"])
+            onStart?()
         } else if now.timeIntervalSince(lastLogged) >= 60 {
             lastLogged = now
             logger.error(

@@ -43,6 +43,7 @@ struct CrashSafetyTests {
             #expect(producer.wait(timeout: 120), "\(producer.name) did not finish: \(producer.failure ?? "")")
             #expect(producer.failure == nil, "\(producer.name): \(producer.failure ?? "")")
             #expect(producer.otherErrors.isEmpty, "\(producer.name): \(producer.otherErrors.prefix(3))")
+            #expect(producer.stalls == 0, "\(producer.summary)")
         }
         let acknowledged = Dictionary(uniqueKeysWithValues: producers.map { ($0.name, $0.acknowledged) })
         print("CrashSafety: acknowledged at each kill \(killedAt); at the end \(acknowledged)")

@@ -2,7 +2,7 @@ import Foundation
 import JWTAuditTesting
 import Testing
 
-/// The data folder on a full file system (docs/storage.md, "Crashes and full disks"): a 24 MiB
+/// The data folder on a full file system (docs/storage.md, "Crashes and full disks"): a 64 MiB
 /// tmpfs mounted over the harness's data folder, which needs root. Without root the test is
 /// skipped (Swift Testing prints the reason).
 @Suite("FullDisk", .serialized)
@@ -14,7 +14,7 @@ struct FullDiskTests {
         .enabled(if: FullDiskTests.isRoot, "needs root to mount a size-limited tmpfs over the data folder"))
     func fillAndFree() throws {
         let daemon = try DaemonHarness(extraArguments: ["--checkpoint-interval", "1", "--metrics-without-token-on-loopback"])
-        let mount = try SmallFileSystem(path: daemon.dataPath, megabytes: 24)
+        let mount = try SmallFileSystem(path: daemon.dataPath, megabytes: 64)
         defer { mount.unmount() }
         try daemon.start()
         let port = try daemon.httpPort()
@@ -67,8 +67,23 @@ struct FullDiskTests {
         #expect(try metric("jwtaudit_storage_available") == 1)
         #expect(daemon.log(tail: 200).contains("storage available again"))
         producer.finish()
-        #expect(producer.wait(timeout: 60), "\(producer.failure ?? "the producer did not finish")")
+        let finished = producer.wait(timeout: 60)
+        #expect(finished, "\(producer.summary); log: \(daemon.log(tail: 30))")
+        if !finished, let saved = ProcessInfo.processInfo.environment["JWTAUDIT_KEEP_LOG"] {
+            try? FileManager.default.copyItem(atPath: daemon.logPath, toPath: saved)
+            let du = Process()
+            du.executableURL = URL(fileURLWithPath: "/bin/sh")
+            du.arguments = ["-c", "df -k \"$0\"; ls -laR \"$0\"", daemon.dataPath]
+            du.standardOutput = FileHandle(forWritingAtPath: saved) ?? FileHandle.standardOutput
+            (du.standardOutput as? FileHandle)?.seekToEndOfFile()
+            try? du.run()
+            du.waitUntilExit()
+            _ = try? DaemonHarness.run(["search", "--data", daemon.dataPath, "--limit", "0"]).output
+                .write(toFile: saved + ".events", atomically: true, encoding: .utf8)
+        }
         #expect(producer.otherErrors.isEmpty, "\(producer.otherErrors.prefix(3))")
+        #expect(producer.stalls == 0, "\(producer.summary)")
+        print("FullDisk: \(producer.summary)")
 
         // event_loss for the refused lines: stored once alerts.sqlite (same disk) can be written.
         var losses: [[String: Any]] = []

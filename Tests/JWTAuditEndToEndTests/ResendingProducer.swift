@@ -25,6 +25,7 @@ final class ResendingProducer: @unchecked Sendable {
         var sent = 0
         var connections = 0
         var refusals = 0
+        var stalls = 0
         var otherErrors: [String] = []
         var stopping = false
         var finished = false
@@ -45,6 +46,16 @@ final class ResendingProducer: @unchecked Sendable {
     var connections: Int { state.withLock { $0.connections } }
     /// `storage_unavailable` answers received.
     var refusals: Int { state.withLock { $0.refusals } }
+    /// Connections given up for lack of any ack for 20 s while lines were unacknowledged (a real
+    /// producer would do the same; none expected in these tests).
+    var stalls: Int { state.withLock { $0.stalls } }
+    /// A one-line summary for failure messages.
+    var summary: String {
+        state.withLock {
+            "\(name): acknowledged \($0.acknowledged), sent \($0.sent), connections \($0.connections), "
+                + "refusals \($0.refusals), stalls \($0.stalls)"
+        }
+    }
     /// Any other error answers (none expected: every line is valid).
     var otherErrors: [String] { state.withLock { $0.otherErrors } }
     /// Why the producer gave up, if it did.
@@ -125,10 +136,17 @@ final class ResendingProducer: @unchecked Sendable {
                 }
             }
         }
+        var lastAck = (count: 0, at: Date())
         while true {
             let (stopping, acknowledged, sent) = state.withLock { ($0.stopping, $0.acknowledged, $0.sent) }
             if stopping && acknowledged == sent { return }
             if client.isClosedByPeer { throw LoadError(.connectionLost, "closed") }
+            if acknowledged != lastAck.count || acknowledged + 1 >= next {
+                lastAck = (acknowledged, Date())
+            } else if Date().timeIntervalSince(lastAck.at) > 20 {
+                state.withLock { $0.stalls += 1 }
+                throw LoadError(.timeout, "no ack for 20 s")
+            }
             // Resend what this connection has not carried yet, then new events within the window.
             let limit = stopping ? sent : max(sent, acknowledged + window)
             if next <= limit {
