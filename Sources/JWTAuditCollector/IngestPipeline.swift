@@ -26,6 +26,8 @@ final class IngestPipeline: @unchecked Sendable {
     private var thread: Thread?
     /// Whether commits fail, and what to log and tell connections about it.
     private let outage: StorageOutage
+    /// Set when a failed commit was given up at shutdown: nothing more is written or acknowledged.
+    private var abandoned = false
     /// Refused lines already handed to `onCommit`.
     private var reportedRefused: Int64 = 0
     /// Group-commit durations (`jwtaudit_commit_duration_seconds`), a no-op without a metrics backend.
@@ -139,6 +141,7 @@ final class IngestPipeline: @unchecked Sendable {
     }
 
     private func commit(_ batches: inout [IngestBatch]) {
+        guard !abandoned else { return }
         let eventCounts = batches.map(\.events.count)
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
@@ -157,8 +160,14 @@ final class IngestPipeline: @unchecked Sendable {
                 outage.failed(error, attempt: attempt, events: remaining.count)
                 reportRefused()
                 if isStopping() {
+                    // Nothing after this commit may be written: a later commit would store a
+                    // producer's later events, and its `seq` mark, past these unstored ones.
+                    abandoned = true
                     logger.error(
-                        "stopping with a failed commit: its events are not acknowledged (producers resend them)",
+                        """
+                        stopping with a failed commit: it and everything queued after it are not stored \
+                        or acknowledged (producers resend them)
+                        """,
                         metadata: ["events": "\(remaining.count)"])
                     return
                 }

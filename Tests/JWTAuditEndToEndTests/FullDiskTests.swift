@@ -10,7 +10,7 @@ struct FullDiskTests {
     static let isRoot = getuid() == 0
 
     @Test(
-        "a full disk stops acks and refuses lines (storage_unavailable, log, metric, event_loss); acks resume when space returns, nothing acknowledged lost",
+        "a full disk stops acks and refuses lines (storage_unavailable, log, metric, event_loss); acks resume when space returns; SIGTERM still stops; nothing acknowledged lost",
         .enabled(if: FullDiskTests.isRoot, "needs root to mount a size-limited tmpfs over the data folder"))
     func fillAndFree() throws {
         let daemon = try DaemonHarness(extraArguments: ["--checkpoint-interval", "1", "--metrics-without-token-on-loopback"])
@@ -95,9 +95,29 @@ struct FullDiskTests {
         #expect(!refused.isEmpty, "\(losses)")
         #expect(refused.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } >= 300_000, "\(refused)")
 
+        // A second outage ended by SIGTERM: the daemon stops (it does not wait for space) without
+        // acknowledging what it could not store; after a restart with space the producer resends.
+        let second = ResendingProducer(name: "disk-2", socketPath: daemon.socketPath, window: 1_000)
+        second.start()
+        defer { second.finish() }
+        #expect(eventually(timeout: 60) { second.acknowledged >= 1_000 })
+        let filler2 = try mount.fill()
+        #expect(eventually(timeout: 120) { second.refusals > 0 }, "never refused the second time")
+        #expect(try daemon.stop(timeout: 60) == 0, "log: \(daemon.log(tail: 10))")
+        #expect(daemon.log(tail: 100).contains("stopping with a failed commit"))
+        try FileManager.default.removeItem(atPath: filler2)
+        try daemon.start()
+        second.finish()
+        #expect(second.wait(timeout: 60), "\(second.summary)")
         #expect(try daemon.stop() == 0)
+        if let saved = ProcessInfo.processInfo.environment["JWTAUDIT_KEEP_LOG"] {
+            try? FileManager.default.removeItem(atPath: saved)
+            try? FileManager.default.copyItem(atPath: daemon.logPath, toPath: saved)
+            _ = try? DaemonHarness.run(["search", "--data", daemon.dataPath, "--limit", "0"]).output
+                .write(toFile: saved + ".events", atomically: true, encoding: .utf8)
+        }
         try expectIntact(daemon.dataPath, "after the disk was full")
-        try expectExactlyOnce(daemon.dataPath, [producer.name: producer.acknowledged])
+        try expectExactlyOnce(daemon.dataPath, [producer.name: producer.acknowledged, second.name: second.acknowledged])
     }
 
     static func alerts(_ data: String, rule: String) throws -> [[String: Any]] {
