@@ -19,6 +19,10 @@ public final class DetectionPipeline: @unchecked Sendable {
     private var pendingForgets: [(field: EventField, value: String, ticket: Int)] = []
     private var forgetTickets = 0
     private var forgotten = 0
+    /// Losses reported since the last round.
+    private var losses: [EventLoss] = []
+    /// Ledger changes not yet persisted because the store failed (a full disk); retried in order.
+    private var unpersisted: [LedgerChange] = []
     private var stopping = false
     private var finished = false
     private var thread: Thread?
@@ -59,6 +63,15 @@ public final class DetectionPipeline: @unchecked Sendable {
         while queuedEvents >= maxQueuedEvents && !stopping { condition.wait() }
         queue.append((events, sequenceGaps))
         queuedEvents += events.count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Reports events the pipeline lost or refused (`event_loss`), raised in the next round.
+    /// Never blocks: losses are few and small.
+    public func report(_ loss: EventLoss) {
+        condition.lock()
+        losses.append(loss)
         condition.broadcast()
         condition.unlock()
     }
@@ -112,7 +125,7 @@ public final class DetectionPipeline: @unchecked Sendable {
         var lastTick = Date.distantPast
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping && pendingRules == nil && pendingForgets.isEmpty
+            while queue.isEmpty && losses.isEmpty && !stopping && pendingRules == nil && pendingForgets.isEmpty
                 && Date().timeIntervalSince(lastTick) < 1
             {
                 _ = condition.wait(until: lastTick.addingTimeInterval(1))
@@ -124,6 +137,8 @@ public final class DetectionPipeline: @unchecked Sendable {
             pendingRules = nil
             let forgets = pendingForgets
             pendingForgets.removeAll()
+            let reportedLosses = losses
+            losses.removeAll()
             let done = stopping && taken.isEmpty
             condition.broadcast()
             condition.unlock()
@@ -141,6 +156,9 @@ public final class DetectionPipeline: @unchecked Sendable {
             }
             for forget in forgets {
                 engine.forget(forget.field, value: forget.value)
+            }
+            for loss in reportedLosses {
+                findings += engine.report(loss)
             }
             if taken.isEmpty {
                 findings += engine.advance(now: Self.now())
@@ -178,12 +196,17 @@ public final class DetectionPipeline: @unchecked Sendable {
     }
 
     private func persistLedger() {
-        let changes = engine.takeLedgerChanges()
+        // Changes are upserts and deletes by key: applying the retained ones again, in order, is safe.
+        let changes = unpersisted + engine.takeLedgerChanges()
         guard !changes.isEmpty else { return }
         do {
             try ledgerStore.apply(changes)
+            unpersisted = []
         } catch {
-            logger.error("cannot persist the refresh-token ledger", metadata: ["error": "\(error)"])
+            unpersisted = changes
+            logger.error(
+                "cannot persist the refresh-token ledger; keeping the changes to retry",
+                metadata: ["error": "\(error)", "changes": "\(changes.count)"])
         }
     }
 

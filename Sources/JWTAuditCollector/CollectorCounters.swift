@@ -12,6 +12,10 @@ public final class CollectorCounters: Sendable {
     public let commits = Atomic<Int64>(0)
     public let connectionsOpen = Atomic<Int64>(0)
     public let writeFailures = Atomic<Int64>(0)
+    /// False while commits fail (a full disk): new event lines are refused meanwhile.
+    public let storageAvailable = Atomic<Bool>(true)
+    /// Event lines refused with `storage_unavailable` since start (never stored).
+    public let eventsRefused = Atomic<Int64>(0)
     /// Events waiting for the writer's next group commit.
     public let ingestQueueEvents = Atomic<Int64>(0)
     /// Sealed blocks written since start.

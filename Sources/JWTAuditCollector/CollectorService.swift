@@ -17,7 +17,7 @@ public final class CollectorService: Service, @unchecked Sendable {
     private let directory: DataDirectory
     private let pipeline: IngestPipeline
     private let fingerprinter: TokenFingerprinter
-    private let registry = ConnectionRegistry()
+    private let registry: ConnectionRegistry
     private let dataLock: DataFolderLock
 
     /// Opens the store (creating it on first start) and checks the socket path; listening starts
@@ -35,9 +35,11 @@ public final class CollectorService: Service, @unchecked Sendable {
         let quarantine = try QuarantineStore(directory: directory, capacity: configuration.quarantineCapacity)
         let pseudonymiser = try configuration.pseudonymFields.isEmpty
             ? nil : Pseudonymiser(directory: directory, fields: configuration.pseudonymFields, now: IngestPipeline.now())
+        let registry = ConnectionRegistry()
+        self.registry = registry
         pipeline = try IngestPipeline(
             writer: writer, quarantine: quarantine, counters: counters, logger: logger, onCommit: onCommit,
-            pseudonymiser: pseudonymiser)
+            pseudonymiser: pseudonymiser, onStorageUnavailable: { Self.tellStorageUnavailable(registry) })
         try SocketPathGuard.prepare(configuration.socketPath)
         if !configuration.pseudonymFields.isEmpty {
             logger.info(
@@ -125,6 +127,17 @@ public final class CollectorService: Service, @unchecked Sendable {
                             counters: counters))
                 }
             }
+    }
+
+    /// Tells every acknowledged-mode connection with unacknowledged lines that they will not be
+    /// acknowledged (`storage_unavailable`, then the connection is closed), so that producers
+    /// waiting for acks learn of the outage without sending more.
+    private static func tellStorageUnavailable(_ registry: ConnectionRegistry) {
+        for channel in registry.all {
+            channel.eventLoop.execute {
+                try? channel.pipeline.syncOperations.handler(type: ConnectionHandler.self).storageBecameUnavailable()
+            }
+        }
     }
 
     private func stopPipeline() async {

@@ -157,6 +157,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 partial.removeAll(keepingCapacity: true)
             }
             start += length + 1
+            if stopped { break }
             if events.count >= Self.maxBatchEvents { submit() }
         }
     }
@@ -196,6 +197,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         if mode == .awaitingFirstLine && !handleFirstLine(line) { return }
         lineNumber += 1
+        guard counters.storageAvailable.load(ordering: .relaxed) else {
+            refuseWhileStorageUnavailable()
+            return
+        }
         switch decoder.decode(line) {
         case .success(var event):
             if let allowed = configuration.serviceBindings[event.service], !allowed.contains(peer.uid) {
@@ -244,6 +249,45 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 receivedAt: receivedAt, peerUID: peer.uid, peerPID: peer.pid, producer: producer, line: lineNumber,
                 rejection: rejection, excerpt: LineExcerpt.make(line)))
     }
+
+    /// Storage just became unavailable: an acknowledged-mode connection with lines not yet
+    /// acknowledged is answered `storage_unavailable` for the first of them and closed (as for a
+    /// refused line), so that a producer waiting for its acks learns it must resend later.
+    func storageBecameUnavailable() {
+        guard mode == .acknowledged, !stopped, lineNumber > acknowledgedLine else { return }
+        write(WireReply.error(line: acknowledgedLine + 1, Self.storageRefusal))
+        closeRefused()
+    }
+
+    /// A line read while commits fail: counted, not stored, not quarantined (the quarantine is on
+    /// the same disk, and the line is not at fault). In acknowledged mode it is answered
+    /// `storage_unavailable` and the connection is closed without acknowledging it or anything
+    /// after it: the producer resends its unacknowledged lines after reconnecting, exactly as
+    /// after a crash, and the `seq` mark stays a safe dedup point (no later line of this
+    /// connection can be stored before the refused one). Fire-and-forget lines are dropped.
+    private func refuseWhileStorageUnavailable() {
+        counters.eventsRefused.wrappingAdd(1, ordering: .relaxed)
+        counters.rejectedByCode[.storageUnavailable]?.increment()
+        guard mode == .acknowledged else { return }
+        write(WireReply.error(line: lineNumber, Self.storageRefusal))
+        closeRefused()
+    }
+
+    private func closeRefused() {
+        stopped = true
+        // Lines after this one, and events read before it but not yet handed on, are dropped
+        // unacknowledged: the producer still holds them.
+        events = []
+        rejected = []
+        lineNumber = submittedLine
+        context?.flush()
+        context?.close(promise: nil)
+    }
+
+    private static let storageRefusal = EventRejection(
+        .storageUnavailable,
+        "the daemon cannot store events now (full disk or write error): this line and those after it "
+            + "are not acknowledged; send them again later with the same seq")
 
     // MARK: Batches and acks
 

@@ -30,6 +30,12 @@ final class IngestPipeline: @unchecked Sendable {
     /// Replaces pseudonymised fields before events are stored; nil when none are.
     private let pseudonymiser: Pseudonymiser?
     private var thread: Thread?
+    /// Whether commits fail, and what to log and tell connections about it.
+    private let outage: StorageOutage
+    /// Set when a failed commit was given up at shutdown: nothing more is written or acknowledged.
+    private var abandoned = false
+    /// Refused lines already handed to `onCommit`.
+    private var reportedRefused: Int64 = 0
     /// Group-commit durations (`jwtaudit_commit_duration_seconds`), a no-op without a metrics backend.
     private let commitTimer = CoreMetrics.Timer(label: "jwtaudit_commit_duration_seconds")
 
@@ -43,7 +49,8 @@ final class IngestPipeline: @unchecked Sendable {
 
     init(
         writer: EventWriter, quarantine: QuarantineStore, counters: CollectorCounters, logger: Logger,
-        onCommit: CommitObserver?, pseudonymiser: Pseudonymiser? = nil
+        onCommit: CommitObserver?, pseudonymiser: Pseudonymiser? = nil,
+        onStorageUnavailable: (@Sendable () -> Void)? = nil
     ) throws {
         self.writer = writer
         self.pseudonymiser = pseudonymiser
@@ -51,6 +58,7 @@ final class IngestPipeline: @unchecked Sendable {
         self.quarantine = quarantine
         self.counters = counters
         self.logger = logger
+        outage = StorageOutage(counters: counters, logger: logger, onStart: onStorageUnavailable)
         sequences = ProducerSequences(stored: try writer.storedSequences())
     }
 
@@ -163,6 +171,22 @@ final class IngestPipeline: @unchecked Sendable {
     }
 
     /// Takes queued batches up to the commit bound. Called with the lock held.
+    private func isStopping() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Hands lines refused since the last call to `onCommit`, so that detection raises
+    /// `event_loss` even while no commit succeeds.
+    private func reportRefused() {
+        let refused = counters.eventsRefused.load(ordering: .relaxed)
+        guard refused > reportedRefused else { return }
+        let count = Int(refused - reportedRefused)
+        reportedRefused = refused
+        onCommit?(CommittedEvents(events: [], sequenceGaps: [:], refusedEvents: count))
+    }
+
     private func takeBatches() -> [IngestBatch] {
         var count = 0
         var index = 0
@@ -178,6 +202,7 @@ final class IngestPipeline: @unchecked Sendable {
     }
 
     private func commit(_ batches: inout [IngestBatch]) {
+        guard !abandoned else { return }
         let eventCounts = batches.map(\.events.count)
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
@@ -185,6 +210,7 @@ final class IngestPipeline: @unchecked Sendable {
         // Pseudonymised in place, once: it changes nothing when it throws, and a retried write
         // must not pseudonymise the pseudonyms.
         var pseudonymised = pseudonymiser == nil
+        var remaining = events
         var attempt = 0
         while true {
             do {
@@ -192,19 +218,33 @@ final class IngestPipeline: @unchecked Sendable {
                 if !pseudonymised, let pseudonymiser {
                     try pseudonymiser.pseudonymise(&events)
                     pseudonymised = true
+                    remaining = events
                 }
-                try writer.write(events, now: Self.now())
+                try writer.write(remaining: &remaining, now: Self.now())
                 commitTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 break
             } catch {
                 attempt += 1
                 counters.writeFailures.wrappingAdd(1, ordering: .relaxed)
-                logger.error(
-                    "commit failed; nothing in it is acknowledged, retrying",
-                    metadata: ["error": "\(error)", "attempt": "\(attempt)", "events": "\(events.count)"])
+                outage.failed(error, attempt: attempt, events: remaining.count)
+                reportRefused()
+                if isStopping() {
+                    // Nothing after this commit may be written: a later commit would store a
+                    // producer's later events, and its `seq` mark, past these unstored ones.
+                    abandoned = true
+                    logger.error(
+                        """
+                        stopping with a failed commit: it and everything queued after it are not stored \
+                        or acknowledged (producers resend them)
+                        """,
+                        metadata: ["events": "\(remaining.count)"])
+                    return
+                }
                 Thread.sleep(forTimeInterval: min(5, 0.05 * Double(1 << min(attempt, 7))))
             }
         }
+        outage.succeeded()
+        reportRefused()
         counters.commits.wrappingAdd(1, ordering: .relaxed)
         publishSealed()
         counters.eventsStored.wrappingAdd(Int64(events.count), ordering: .relaxed)

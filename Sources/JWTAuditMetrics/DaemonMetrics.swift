@@ -81,6 +81,9 @@ public final class DaemonMetrics: @unchecked Sendable {
         counter("jwtaudit_commit_failures_total", [], collector.writeFailures.load(ordering: .relaxed))
         counter("jwtaudit_blocks_sealed_total", [], collector.blocksSealed.load(ordering: .relaxed))
         counter("jwtaudit_sealed_block_bytes_total", [], collector.sealedBlockBytes.load(ordering: .relaxed))
+        counter("jwtaudit_events_refused_total", [], collector.eventsRefused.load(ordering: .relaxed))
+        gauge("jwtaudit_storage_available", []).record(collector.storageAvailable.load(ordering: .relaxed) ? 1 : 0)
+        if let free = sources.directory.availableBytes() { gauge("jwtaudit_storage_free_bytes", []).record(free) }
         gauge("jwtaudit_ingest_queue_events", []).record(collector.ingestQueueEvents.load(ordering: .relaxed))
         gauge("jwtaudit_connections", []).record(collector.connectionsOpen.load(ordering: .relaxed))
         let days = (try? sources.directory.partitionDays()) ?? []

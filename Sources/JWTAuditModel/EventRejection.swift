@@ -23,4 +23,7 @@ public enum RejectionCode: String, Sendable, Hashable, CaseIterable {
     case invalidField = "invalid_field"
     case unsupportedVersion = "unsupported_version"
     case serviceNotAllowed = "service_not_allowed"
+    /// The line was not stored because the store cannot write (a full disk, an I/O error): not the
+    /// sender's fault; send it again later with the same `seq` (docs/protocol.md).
+    case storageUnavailable = "storage_unavailable"
 }

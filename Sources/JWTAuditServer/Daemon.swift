@@ -1,3 +1,4 @@
+import Glibc
 import JWTAuditAccess
 import JWTAuditAlerting
 import JWTAuditCollector
@@ -57,6 +58,9 @@ public enum Daemon {
         let collector = try CollectorService(configuration: options.collector, logger: logger) { committed in
             tokenEvents.count(committed.events)
             pipeline.submit(committed.events, sequenceGaps: committed.sequenceGaps)
+            if committed.refusedEvents > 0 {
+                pipeline.report(EventLoss(kind: .refused, source: "daemon", count: committed.refusedEvents, at: Self.now()))
+            }
         }
         logger.info(
             "detection on",
@@ -113,6 +117,12 @@ public enum Daemon {
         return try RetentionService(
             options: retention, directory: DataDirectory(root: options.collector.dataPath),
             writer: collector.writerAccess, logger: logger)
+    }
+
+    private static func now() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
 
     private static func loadRules(_ path: String?) throws -> RuleSet {

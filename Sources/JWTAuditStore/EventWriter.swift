@@ -75,16 +75,25 @@ public final class EventWriter {
     /// in an order that keeps every producer's committed events a prefix of what it sent, so
     /// that the highest stored `seq` stays a safe dedup mark after a crash between two commits.
     public func write(_ events: [AuditEvent], now: Int64) throws {
-        guard let first = events.first else { return }
+        var remaining = events
+        try write(remaining: &remaining, now: now)
+    }
+
+    /// Like ``write(_:now:)``, but removes from `remaining` the events of each day as its
+    /// transaction commits: when a later day's commit fails (a full disk), `remaining` holds
+    /// exactly the events still to write, so a retry never stores a day twice.
+    public func write(remaining: inout [AuditEvent], now: Int64) throws {
+        guard let first = remaining.first else { return }
         let firstDay = PartitionDay(containing: first.timestamp)
-        if events.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
+        if remaining.allSatisfy({ PartitionDay(containing: $0.timestamp) == firstDay }) {
+            let events = remaining
             sealed.add(
                 try withPartition(firstDay, now: now) {
                     try $0.write(events, now: now, configuration: configuration, chain: chain, nextID: allocateID)
                 })
+            remaining = []
             return
         }
-        var remaining = events
         while let head = remaining.first {
             let day = PartitionDay(containing: head.timestamp)
             var taken: [AuditEvent] = []

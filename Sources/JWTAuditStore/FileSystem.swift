@@ -98,24 +98,61 @@ enum FileSystem {
     }
 
     /// Appends `bytes` to `path` (created with `mode` if missing) and fsyncs it; a new file's
-    /// folder is synced too.
+    /// folder is synced too. A file that does not end in `\n` (a line torn by a power cut or a
+    /// full disk) is first cut back to its last `\n`, and an append that fails (a full disk) is
+    /// undone, so that the file only ever holds whole lines.
     static func appendDurably(_ path: String, bytes: [UInt8], mode: mode_t) throws {
         let existed = exists(path)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
         defer { close(fd) }
+        let start = try cutTornLine(fd, path)
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw Failure(description: "cannot write \(path): \(errnoText())") }
+            guard written > 0 else {
+                let reason = errnoText()
+                _ = ftruncate(fd, start)
+                throw Failure(description: "cannot write \(path): \(reason)")
+            }
             offset += written
         }
-        guard fsync(fd) == 0 else { throw Failure(description: "cannot sync \(path): \(errnoText())") }
+        guard fsync(fd) == 0 else {
+            let reason = errnoText()
+            _ = ftruncate(fd, start)
+            throw Failure(description: "cannot sync \(path): \(reason)")
+        }
         if !existed {
             let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
             try syncDirectory(folder.isEmpty ? "/" : folder)
         }
+    }
+
+    /// Cuts the file open as `fd` back to just after its last `\n` when it ends inside a line;
+    /// returns its size afterwards.
+    private static func cutTornLine(_ fd: Int32, _ path: String) throws -> off_t {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return max(size, 0) }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, size - 1) == 1 else {
+            throw Failure(description: "cannot read \(path): \(errnoText())")
+        }
+        if last == 0x0A { return size }
+        var end = size
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        while end > 0 {
+            let from = max(0, end - off_t(chunk.count))
+            let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(end - from), from) }
+            guard count == Int(end - from) else { throw Failure(description: "cannot read \(path): \(errnoText())") }
+            if let newline = chunk[..<count].lastIndex(of: 0x0A) {
+                end = from + off_t(newline) + 1
+                break
+            }
+            end = from
+        }
+        guard ftruncate(fd, end) == 0 else { throw Failure(description: "cannot cut \(path): \(errnoText())") }
+        return end
     }
 
     /// Takes the data folder's daemon lock (`daemon.lock`, flock) without waiting; nil when a

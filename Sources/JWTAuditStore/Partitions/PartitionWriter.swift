@@ -25,10 +25,13 @@ final class PartitionWriter {
         let connection = try SQLiteConnection(path: path)
         try connection.execute(PartitionSchema.writerPragmas)
         let version = try connection.scalarInt("PRAGMA user_version") ?? 0
-        try connection.transaction {
-            try connection.execute(PartitionSchema.create)
-            if version == 1 { try connection.execute(PartitionSchema.migrateFromVersion1) }
-            try connection.execute(PartitionSchema.finish)
+        // A current file needs no write: the daemon can open it (and serve reads) on a full disk.
+        if version != PartitionSchema.version {
+            try connection.transaction {
+                try connection.execute(PartitionSchema.create)
+                if version == 1 { try connection.execute(PartitionSchema.migrateFromVersion1) }
+                try connection.execute(PartitionSchema.finish)
+            }
         }
         self.connection = connection
         insertBlock = try connection.prepare(PartitionSchema.insertBlock)
