@@ -1,0 +1,247 @@
+import Foundation
+import JWTAuditTesting
+import Synchronization
+import Testing
+
+/// Clients that misuse the socket: silent, stalled, deaf to their replies, too many, too fast.
+/// Each is cut off or slowed down by a documented limit, while other clients keep working and the
+/// daemon's memory stays bounded.
+@Suite("Abusive clients", .serialized)
+struct AbusiveClientTests {
+    @Test("silent, half-line and one-byte-at-a-time clients get line_timeout and are closed; an idle client is not")
+    func lineTimeouts() throws {
+        let config = try ConfigurationFixture(
+            "{\"first_line_timeout_seconds\": 2, \"partial_line_timeout_seconds\": 2}"
+        )
+        try withDaemon(["--config", config.path]) { daemon in
+            let started = Date()
+            let silent = try daemon.connect()
+            let half = try daemon.connectAcknowledged(client: "half")
+            try half.send("{\"v\":1,\"ts\":\"2026-11-29T10:")
+            let idle = try daemon.connectAcknowledged(client: "idle")
+            try idle.send(EventLine.validate(sub: "idle-1"))
+            try idle.awaitAck(1)
+
+            // One byte every 200 ms: always sending, never finishing a line.
+            let slow = try daemon.connectAcknowledged(client: "slow")
+            var slowAnswer: String?
+            let slowLine = Array(EventLine.validate(sub: "slowloris", extra: [String(repeating: " ", count: 200)]).utf8)
+            for byte in slowLine {
+                let progress = slow.sendAvailable([byte], timeout: 1)
+                if progress.peerClosed { break }
+                if let line = try slow.readLine(timeout: 0.2) {
+                    slowAnswer = line
+                    break
+                }
+            }
+
+            for (name, client) in [("silent", silent), ("half", half)] {
+                let answer = try #require(try client.readLine(timeout: 10), "\(name): no answer")
+                let error = try #require(try replyObject(answer)["error"] as? [String: Any], "\(name): \(answer)")
+                #expect(error["code"] as? String == "line_timeout", "\(name): \(answer)")
+                #expect(error["line"] as? Int == 0)
+                #expect(client.awaitClose(timeout: 5), "\(name): the connection stays open")
+            }
+            let slowError = try replyObject(try #require(slowAnswer, "the slow client was never cut off"))
+            #expect((slowError["error"] as? [String: Any])?["code"] as? String == "line_timeout")
+            #expect(slow.awaitClose(timeout: 5))
+            #expect(Date().timeIntervalSince(started) >= 1.9, "closed before the timeout")
+
+            // Idle between complete lines for longer than both timeouts: still served.
+            Thread.sleep(forTimeInterval: max(0, 4.5 - Date().timeIntervalSince(started)))
+            try idle.send(EventLine.validate(sub: "idle-2"))
+            try idle.awaitAck(2)
+            let subjects = Set(try searchEvents(daemon.dataPath).compactMap { $0["sub"] as? String })
+            #expect(subjects == ["idle-1", "idle-2"], "nothing of the cut-off lines is stored")
+            #expect(daemon.log(tail: 50).contains("line not completed in time"))
+        }
+    }
+
+    @Test(
+        "a client that never reads its replies stops being read, is closed after the stall timeout, costs bounded memory"
+    )
+    func deafClient() throws {
+        let config = try ConfigurationFixture("{\"max_outbound_bytes\": 65536, \"write_stall_timeout_seconds\": 3}")
+        try withDaemon(["--config", config.path]) { daemon in
+            let before = try #require(residentKiB(daemon.pid))
+            let deaf = try daemon.connectAcknowledged(client: "deaf")
+            deaf.setReceiveBuffer(4_096)
+            // 32,768 bad lines per chunk: each is answered with an error line about 60 times its size.
+            let chunk = [UInt8](repeating: 0, count: 65_536).enumerated().map {
+                $0.offset % 2 == 0 ? UInt8(ascii: "x") : 0x0A
+            }
+            var written = 0
+            var closed = false
+            let started = Date()
+            while Date().timeIntervalSince(started) < 30 {
+                let progress = deaf.sendAvailable(chunk, timeout: 0.5)
+                written += progress.written
+                if progress.peerClosed {
+                    closed = true
+                    break
+                }
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(closed, "the deaf client was not closed within 30 s (it wrote \(written) bytes)")
+            #expect(elapsed >= 2.5, "closed after \(elapsed) s, before the stall timeout")
+            #expect(
+                written < 32 << 20,
+                "the daemon kept reading: \(written) bytes taken from a client that reads nothing"
+            )
+            let after = try #require(residentKiB(daemon.pid))
+            #expect(after - before < 100_000, "resident memory grew from \(before) KiB to \(after) KiB")
+
+            let other = try daemon.connectAcknowledged(client: "other")
+            try other.send(EventLine.validate(sub: "after-deaf"))
+            try other.awaitAck(1)
+            #expect(daemon.log(tail: 50).contains("has not read its replies in time"))
+        }
+    }
+
+    @Test(
+        "1,000 idle connections cost little; one over max_connections gets too_many_connections; others are served"
+    )
+    func manyIdleConnections() throws {
+        let config = try ConfigurationFixture("{\"max_connections\": 1001}")
+        try withDaemon(["--config", config.path]) { daemon in
+            let before = try #require(residentKiB(daemon.pid))
+            var idle: [RawSocketClient] = []
+            for _ in 0..<1_000 {
+                let client = try daemon.connect()
+                try client.send(RawSocketClient.hello(client: "idle-\(idle.count)"))
+                idle.append(client)
+            }
+            for client in idle {
+                #expect(try client.readLine(timeout: 30)?.hasPrefix("{\"hello\":") == true)
+            }
+            let withIdle = try #require(residentKiB(daemon.pid))
+            #expect(withIdle - before < 100_000, "1,000 idle connections took \(withIdle - before) KiB")
+
+            let worker = try daemon.connectAcknowledged(client: "worker")
+            let refused = try daemon.connect()
+            let answer = try #require(try refused.readLine(timeout: 10), "no answer to the connection over the limit")
+            let error = try #require(try replyObject(answer)["error"] as? [String: Any], answer)
+            #expect(error["code"] as? String == "too_many_connections")
+            #expect((error["message"] as? String)?.contains("1001") == true)
+            #expect(refused.awaitClose(timeout: 5))
+
+            let lines = (0..<500).map { EventLine.validate(sub: "worker-\($0)") }.joined()
+            try worker.send(lines)
+            try worker.awaitAck(500)
+
+            idle.removeLast()
+            #expect(
+                eventually(timeout: 10) {
+                    guard let client = try? daemon.connect(),
+                        (try? client.send(RawSocketClient.hello(client: "late"))) != nil
+                    else { return false }
+                    return (try? client.readLine(timeout: 2))?.hasPrefix("{\"hello\":") == true
+                },
+                "a freed slot is not given to a new client"
+            )
+            #expect(try searchEvents(daemon.dataPath).count == 500)
+            #expect(daemon.log(tail: 50).contains("connection refused: too many open"))
+        }
+    }
+
+    @Test(
+        "a flood without a rate limit does not starve another client: it keeps a generous share of its throughput"
+    )
+    func floodIsShared() throws {
+        try withDaemon { daemon in
+            let before = try #require(residentKiB(daemon.pid))
+            let alone = try Self.victimRate(daemon, client: "victim-alone")
+            let flood = Flooder(daemon: daemon)
+            Thread.sleep(forTimeInterval: 1)
+            let shared = try Self.victimRate(daemon, client: "victim-shared")
+            let peak = residentKiB(daemon.pid) ?? 0
+            let flooded = flood.stop()
+            #expect(flooded > 10_000, "the flood did not flood: \(flooded) lines acknowledged")
+            #expect(shared >= alone / 20, "victim: \(Int(alone)) events/s alone, \(Int(shared)) under the flood")
+            #expect(peak - before < 300_000, "resident memory grew from \(before) KiB to \(peak) KiB")
+            print("flood: victim \(Int(alone)) events/s alone, \(Int(shared)) under a flood of \(flooded) lines")
+        }
+    }
+
+    @Test("max_lines_per_second slows a flooding connection to its budget without dropping anything")
+    func rateLimit() throws {
+        let config = try ConfigurationFixture("{\"max_lines_per_second\": 2000}")
+        try withDaemon(["--config", config.path]) { daemon in
+            let alone = try Self.victimRate(daemon, client: "victim-alone", rounds: 5)
+            let started = Date()
+            let flood = Flooder(daemon: daemon)
+            let shared = try Self.victimRate(daemon, client: "victim-shared", rounds: 5)
+            Thread.sleep(forTimeInterval: max(0, 4 - Date().timeIntervalSince(started)))
+            let flooded = flood.stop()
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(flooded <= Int(2_000 * (elapsed + 1) * 1.25), "\(flooded) lines in \(elapsed) s at 2,000 a second")
+            #expect(flooded >= Int(2_000 * elapsed * 0.5), "the flooder was starved: \(flooded) lines in \(elapsed) s")
+            #expect(shared >= alone / 2, "victim: \(Int(alone)) events/s alone, \(Int(shared)) beside the flood")
+            #expect(try searchEvents(daemon.dataPath, ["--service", "flood"]).count == flooded)
+        }
+    }
+
+    /// Events per second of a client that sends `rounds` batches of 100 and waits for each ack.
+    static func victimRate(_ daemon: DaemonHarness, client name: String, rounds: Int = 20) throws -> Double {
+        let client = try daemon.connectAcknowledged(client: name)
+        let started = Date()
+        for round in 1...rounds {
+            try client.send((0..<100).map { EventLine.validate(sub: "\(name)-\(round)-\($0)") }.joined())
+            try client.awaitAck(round * 100, timeout: 60)
+        }
+        return Double(rounds * 100) / Date().timeIntervalSince(started)
+    }
+}
+
+/// A client on its own thread that writes events as fast as the daemon takes them and reads its
+/// acks, until stopped.
+final class Flooder: @unchecked Sendable {
+    private let stopping = Atomic(false)
+    private let acknowledged = Atomic(0)
+    private let thread: Thread
+    private let done = DispatchSemaphore(value: 0)
+
+    init(daemon: DaemonHarness) {
+        let path = daemon.socketPath
+        let stopping = stopping
+        let acknowledged = acknowledged
+        let done = done
+        thread = Thread {
+            defer { done.signal() }
+            guard let client = try? RawSocketClient(path: path),
+                (try? client.send(RawSocketClient.hello(client: "flood"))) != nil,
+                (try? client.readLine(timeout: 10)) != nil
+            else { return }
+            let chunk = Array((0..<2_000).map { EventLine.validate(service: "flood", sub: "f-\($0)") }.joined().utf8)
+            var offset = 0
+            func collectAcks(timeout: Double) {
+                while let line = try? client.readLine(timeout: timeout) {
+                    if let ack = RawSocketClient.ackValue(line) { acknowledged.store(ack, ordering: .relaxed) }
+                }
+            }
+            while !stopping.load(ordering: .relaxed) {
+                let progress = client.sendAvailable(Array(chunk[offset...]), timeout: 0.05)
+                if progress.peerClosed { return }
+                offset = (offset + progress.written) % chunk.count
+                collectAcks(timeout: 0.001)
+            }
+            // Finish the line in progress, then collect the last acks.
+            while offset != 0 {
+                let progress = client.sendAvailable(Array(chunk[offset...]), timeout: 0.05)
+                if progress.peerClosed { return }
+                offset = (offset + progress.written) % chunk.count
+                collectAcks(timeout: 0.001)
+            }
+            client.finishSending()
+            collectAcks(timeout: 10)
+        }
+        thread.start()
+    }
+
+    /// Stops the flood; returns the lines acknowledged.
+    func stop() -> Int {
+        stopping.store(true, ordering: .relaxed)
+        done.wait()
+        return acknowledged.load(ordering: .relaxed)
+    }
+}
