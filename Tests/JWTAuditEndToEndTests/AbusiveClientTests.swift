@@ -120,7 +120,7 @@ struct AbusiveClientTests {
             let worker = try daemon.connectAcknowledged(client: "worker")
             let refused = try daemon.connect()
             let answer = try #require(try refused.readLine(timeout: 10), "no answer to the connection over the limit")
-            let error = try #require(try replyObject(answer)["error"] as? [String: Any], answer)
+            let error = try #require(try replyObject(answer)["error"] as? [String: Any], "\(answer)")
             #expect(error["code"] as? String == "too_many_connections")
             #expect((error["message"] as? String)?.contains("1001") == true)
             #expect(refused.awaitClose(timeout: 5))
@@ -196,15 +196,18 @@ struct AbusiveClientTests {
 /// A client on its own thread that writes events as fast as the daemon takes them and reads its
 /// acks, until stopped.
 final class Flooder: @unchecked Sendable {
-    private let stopping = Atomic(false)
-    private let acknowledged = Atomic(0)
+    private final class State: Sendable {
+        let stopping = Atomic(false)
+        let acknowledged = Atomic(0)
+    }
+
+    private let state = State()
     private let thread: Thread
     private let done = DispatchSemaphore(value: 0)
 
     init(daemon: DaemonHarness) {
         let path = daemon.socketPath
-        let stopping = stopping
-        let acknowledged = acknowledged
+        let state = state
         let done = done
         thread = Thread {
             defer { done.signal() }
@@ -216,10 +219,10 @@ final class Flooder: @unchecked Sendable {
             var offset = 0
             func collectAcks(timeout: Double) {
                 while let line = try? client.readLine(timeout: timeout) {
-                    if let ack = RawSocketClient.ackValue(line) { acknowledged.store(ack, ordering: .relaxed) }
+                    if let ack = RawSocketClient.ackValue(line) { state.acknowledged.store(ack, ordering: .relaxed) }
                 }
             }
-            while !stopping.load(ordering: .relaxed) {
+            while !state.stopping.load(ordering: .relaxed) {
                 let progress = client.sendAvailable(Array(chunk[offset...]), timeout: 0.05)
                 if progress.peerClosed { return }
                 offset = (offset + progress.written) % chunk.count
@@ -240,8 +243,8 @@ final class Flooder: @unchecked Sendable {
 
     /// Stops the flood; returns the lines acknowledged.
     func stop() -> Int {
-        stopping.store(true, ordering: .relaxed)
+        state.stopping.store(true, ordering: .relaxed)
         done.wait()
-        return acknowledged.load(ordering: .relaxed)
+        return state.acknowledged.load(ordering: .relaxed)
     }
 }

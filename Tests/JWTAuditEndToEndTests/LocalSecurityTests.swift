@@ -66,12 +66,12 @@ struct LocalSecurityTests {
                 ["send", "--socket", daemon.socketPath, events]
             )
             #expect(asNobody.status == 1, "send as nobody: \(asNobody.status) \(asNobody.error)")
-            #expect(asNobody.error.contains("line 1: service_not_allowed service:"), asNobody.error)
-            #expect(asNobody.output.contains("accepted 2, rejected 1"), asNobody.output)
+            #expect(asNobody.error.contains("line 1: service_not_allowed service:"), "\(asNobody.error)")
+            #expect(asNobody.output.contains("accepted 2, rejected 1"), "\(asNobody.output)")
 
             let stranger = try Self.runAs(uid: 65_533, gid: 65_533, ["send", "--socket", daemon.socketPath, events])
             #expect(stranger.status == 2, "a uid outside the socket's group connected: \(stranger.error)")
-            #expect(stranger.error.lowercased().contains("permission denied"), stranger.error)
+            #expect(stranger.error.lowercased().contains("permission denied"), "\(stranger.error)")
 
             let root = try daemon.connectAcknowledged(client: "root")
             try root.send(EventLine.validate(service: "payments", sub: "by-root"))
@@ -85,7 +85,7 @@ struct LocalSecurityTests {
                 #expect(event["peer_gid"] as? Int == Int(Self.nobody))
             }
             let quarantine = try DaemonHarness.run(["quarantine", "--data", daemon.dataPath])
-            #expect(quarantine.output.contains("service_not_allowed"), quarantine.output)
+            #expect(quarantine.output.contains("service_not_allowed"), "\(quarantine.output)")
         }
     }
 
@@ -96,8 +96,8 @@ struct LocalSecurityTests {
         #expect(chmod(daemon.dataPath, 0o777) == 0)
         #expect(throws: DaemonHarness.Failure.self) { try daemon.start(timeout: 30) }
         let log = daemon.log(tail: 20)
-        #expect(log.contains("\(daemon.dataPath) is writable by every user"), log)
-        #expect(log.contains("chmod o-w \(daemon.dataPath)"), log)
+        #expect(log.contains("\(daemon.dataPath) is writable by every user"), "\(log)")
+        #expect(log.contains("chmod o-w \(daemon.dataPath)"), "\(log)")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "the socket was created")
     }
 
@@ -120,8 +120,8 @@ struct LocalSecurityTests {
                 try daemon.start(timeout: 30)
             }
             let log = daemon.log(tail: 20)
-            #expect(log.contains(path), log)
-            #expect(log.contains(path.hasSuffix(".key") ? "chmod 600 \(path)" : "chmod o-w \(path)"), log)
+            #expect(log.contains(path), "\(log)")
+            #expect(log.contains(path.hasSuffix(".key") ? "chmod 600 \(path)" : "chmod o-w \(path)"), "\(log)")
             #expect(chmod(path, original) == 0)
         }
         try daemon.start()
