@@ -272,7 +272,7 @@ struct HostileInputTests {
             let text = String(decoding: alert, as: UTF8.self)
             #expect(text.hasPrefix("<8"), "authpriv: PRI 80-87, got \(text.prefix(5))")
             #expect(
-                text.contains("https://evil.example\\n<10>1 2026-11-29T10:00:00Z forged"),
+                text.contains("https://evil.example\\u000a<10>1 2026-11-29T10:00:00Z forged"),
                 "the newline is escaped in the MSG"
             )
             #expect(!text.contains("\n"))
