@@ -157,7 +157,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 partial.removeAll(keepingCapacity: true)
             }
             start += length + 1
-            if events.count >= Self.maxBatchEvents { submit() }
+            if events.count + rejected.count >= Self.maxBatchEvents { submit() }
         }
     }
 
@@ -250,7 +250,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func submit() {
         guard lineNumber > submittedLine, let reference else { return }
         let batch = IngestBatch(connection: reference, events: events, rejected: rejected, lastLine: lineNumber)
-        inFlightEvents += events.count + 1
+        inFlightEvents += events.count + rejected.count + 1  // rejected lines cost the writer too
         counters.linesReceived.wrappingAdd(lineNumber - submittedLine, ordering: .relaxed)
         events = []
         rejected = []
