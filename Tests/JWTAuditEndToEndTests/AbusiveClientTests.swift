@@ -58,7 +58,7 @@ struct AbusiveClientTests {
     }
 
     @Test(
-        "a client that never reads its replies stops being read, is closed after the stall timeout, costs bounded memory"
+        "a client that never reads its replies stops being read, is closed after the stall timeout; memory is bounded"
     )
     func deafClient() throws {
         let config = try ConfigurationFixture("{\"max_outbound_bytes\": 65536, \"write_stall_timeout_seconds\": 3}")
@@ -188,7 +188,10 @@ struct AbusiveClientTests {
             #expect(shared >= alone / 10, "victim: \(Int(alone)) events/s alone, \(Int(shared)) beside the flood")
             #expect(latency < 10, "one event took \(latency) s to be acknowledged beside the flood")
             #expect(peak - before < 300_000, "resident memory grew from \(before) KiB to \(peak) KiB")
-            print("flood: victim \(Int(alone)) events/s alone, \(Int(shared)) beside \(flooded) flood lines; one event \(latency) s")
+            print(
+                "flood: victim \(Int(alone))/s alone, \(Int(shared))/s beside \(flooded) flood lines; "
+                    + "one event: \(latency) s"
+            )
         }
     }
 
@@ -207,13 +210,52 @@ struct AbusiveClientTests {
             #expect(flooded >= Int(2_000 * elapsed * 0.5), "the flooder was starved: \(flooded) lines in \(elapsed) s")
             #expect(shared >= alone / 2, "victim: \(Int(alone)) events/s alone, \(Int(shared)) beside the flood")
             #expect(try searchEvents(daemon.dataPath, ["--service", "flood"]).count == flooded)
-            print("rate: flood \(flooded) lines in \(elapsed) s; victim \(Int(alone)) events/s alone, \(Int(shared)) beside")
+            print(
+                "rate: flood \(flooded) lines in \(elapsed) s; victim \(Int(alone))/s alone, \(Int(shared))/s beside"
+            )
+        }
+    }
+
+    @Test("each limit is a setting of the configuration file; a value out of its range is refused with line and field")
+    func limitsAreSettings() throws {
+        let cases: [(key: String, value: String, range: String)] = [
+            ("max_connections", "0", "1 to 1000000"), ("first_line_timeout_seconds", "-1", "0 to 86400"),
+            ("partial_line_timeout_seconds", "86401", "0 to 86400"),
+            ("max_outbound_bytes", "1024", "4096 to 1073741824"),
+            ("write_stall_timeout_seconds", "1.5", "0 to 86400"),
+            ("max_lines_per_second", "\"fast\"", "0 to 100000000"),
+            ("max_in_flight_events", "0", "1 to 10000000"),
+        ]
+        for (key, value, range) in cases {
+            let config = try ConfigurationFixture("{\n  \"\(key)\": \(value)\n}\n")
+            let result = try DaemonHarness.run(["serve", "--config", config.path, "--data", config.folder.file("data")])
+            #expect(result.status != 0, "\(key): \(value) accepted")
+            #expect(
+                result.error.contains("jwtaudit.json:2: field \(key): must be an integer from \(range)"),
+                "\(key): \(result.error)"
+            )
+        }
+        let valid = try ConfigurationFixture(
+            """
+            {"max_connections": 10, "first_line_timeout_seconds": 0, "partial_line_timeout_seconds": 5,
+             "max_outbound_bytes": 4096, "write_stall_timeout_seconds": 0, "max_lines_per_second": 1}
+            """
+        )
+        try withDaemon(["--config", valid.path]) { daemon in
+            let client = try daemon.connectAcknowledged(client: "valid-limits")
+            try client.send(EventLine.validate(sub: "limits"))
+            try client.awaitAck(1)
         }
     }
 
     /// Acknowledged events per second of a producer that sends `events` lines in chunks of 500,
     /// keeping at most `window` unacknowledged, as a real producer does.
-    static func victimRate(_ daemon: DaemonHarness, client name: String, events: Int, window: Int = 4_096) throws
+    static func victimRate(
+        _ daemon: DaemonHarness,
+        client name: String,
+        events: Int,
+        window: Int = 4_096
+    ) throws
         -> Double
     {
         let client = try daemon.connectAcknowledged(client: name)

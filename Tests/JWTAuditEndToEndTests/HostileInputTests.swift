@@ -104,7 +104,7 @@ struct HostileInputTests {
     }
 
     @Test(
-        "lines at the limit are stored, one byte over is line_too_long (whole or split); huge lines and nesting harm nothing"
+        "lines at the limit are stored, one byte over is line_too_long (whole or split); huge lines harm nothing"
     )
     func sizes() throws {
         try withDaemon { daemon in

@@ -35,7 +35,7 @@ struct LocalSecurityTests {
     }
 
     @Test(
-        "as nobody, a client cannot speak for a service bound to another uid; outside the socket's group it cannot connect",
+        "as nobody, a client cannot speak for a service bound to another uid; outside the socket's group, not at all",
         .enabled(if: isRoot, "needs root to run clients under other uids with setpriv")
     )
     func serviceBindingsAcrossUsers() throws {
