@@ -41,6 +41,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
     /// Largest piece of input handed on at once: bounds the replies one piece can produce
     /// (a line of 2 bytes can produce an error line of about 120) before writability is checked.
     static let sliceBytes = 16_384
+    /// Most lines handed on in one turn of the event loop; the rest waits for the next read
+    /// request, so that a connection that sent megabytes of short lines at once cannot hold the
+    /// event loop (and every other connection on it) for long, and the in-flight bound applies.
+    static let maxLinesPerTurn = 8_192
 
     private let limits: Limits
     private let logger: Logger
@@ -54,6 +58,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
     /// A read was passed to the channel and its data has not completed yet.
     private var reading = false
     private var closed = false
+    /// Closed by the daemon because its client did not read its replies: held input is dropped.
+    private var stalled = false
+    /// Lines handed on in the current turn.
+    private var linesThisTurn = 0
 
     /// A newline has arrived.
     private var sawFirstLine = false
@@ -89,12 +97,13 @@ final class ConnectionGuard: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         cancelTimers()
-        // The client is gone; what it sent is still handed on, so that its events are stored.
-        if var rest = held {
-            held = nil
+        // The client is gone; what it sent is still handed on, so that its events are stored,
+        // unless the daemon closed it for not reading its replies (it is told nothing anyway).
+        if var rest = held, !stalled {
             handOn(context: context, &rest, checkWritable: false)
             context.fireChannelReadComplete()
         }
+        held = nil
         context.fireChannelInactive()
     }
 
@@ -125,7 +134,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
             startStallTimer(context: context)
         }
         context.fireChannelWritabilityChanged()
-        if writable { resume(context: context) }
+        if writable { requestRead(context: context) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -144,48 +153,55 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         readPending = true
-        if held != nil || !context.channel.isWritable || rateTimer != nil { return }
+        guard !closed, context.channel.isWritable, rateTimer == nil else { return }
         if overBudget {
             scheduleRateResume(context: context)
             return
         }
         readPending = false
-        reading = true
-        context.read()
+        linesThisTurn = 0
+        guard var rest = held else {
+            reading = true
+            context.read()
+            return
+        }
+        // Input read earlier goes first; this turn hands on what the limits allow.
+        let done = handOn(context: context, &rest, checkWritable: true)
+        held = done ? nil : rest
+        context.fireChannelReadComplete()
+        if !done {
+            holding(context: context)
+        } else if inputClosedHeld {
+            inputClosedHeld = false
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            return
+        }
+        // As the channel does after a read: ask for more, through the handlers after this one
+        // (which may be pausing), in the next turn of the event loop.
+        nextTurn(context: context)
     }
 
     // MARK: Handing on
 
     /// Hands `buffer` on in slices; stops, leaving the rest in `buffer`, when the channel stops
-    /// being writable or the rate budget is spent. Returns true when everything was handed on.
+    /// being writable, the rate budget is spent or the turn's lines are. Returns true when
+    /// everything was handed on.
     @discardableResult
     private func handOn(context: ChannelHandlerContext, _ buffer: inout ByteBuffer, checkWritable: Bool) -> Bool {
         while buffer.readableBytes > 0 {
-            if checkWritable, !context.channel.isWritable || overBudget { return false }
+            if checkWritable, !context.channel.isWritable || linesThisTurn >= Self.maxLinesPerTurn || overBudget {
+                return false
+            }
             let slice = buffer.readSlice(length: min(Self.sliceBytes, buffer.readableBytes))!
-            takeTokens(slice)
+            let lines = Self.countLines(slice)
+            linesThisTurn += lines
+            if limits.linesPerSecond > 0 { tokens -= Double(lines) }
             context.fireChannelRead(wrapInboundOut(slice))
         }
         return true
     }
 
-    /// The client reads again (or the rate budget refilled): hands on held input, then reads.
-    private func resume(context: ChannelHandlerContext) {
-        guard !closed else { return }
-        if var rest = held {
-            let done = handOn(context: context, &rest, checkWritable: true)
-            held = done ? nil : rest
-            context.fireChannelReadComplete()
-            guard done else { return holding(context: context) }
-            if inputClosedHeld {
-                inputClosedHeld = false
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            }
-        }
-        if readPending { read(context: context) }
-    }
-
-    /// Input is held back: replies go out, and a timer waits for the client or the budget.
+    /// Input is held back: replies go out, and a timer or the next turn picks it up.
     private func holding(context: ChannelHandlerContext) {
         context.flush()
         if !context.channel.isWritable {
@@ -193,6 +209,22 @@ final class ConnectionGuard: ChannelDuplexHandler {
         } else if overBudget {
             scheduleRateResume(context: context)
         }
+    }
+
+    /// Asks the pipeline for a read in the next turn of the event loop.
+    private func nextTurn(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = bound.value
+            handler.requestRead(context: context)
+        }
+    }
+
+    /// A read request from the end of the pipeline, so that the handlers after this one decide
+    /// whether they want more input now.
+    private func requestRead(context: ChannelHandlerContext) {
+        guard !closed, context.channel.isActive else { return }
+        context.pipeline.syncOperations.read()
     }
 
     // MARK: Line timeouts
@@ -268,6 +300,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
                 metadata: ["limit.seconds": "\(writeStall.nanoseconds / 1_000_000_000)"]
             )
             handler.closed = true
+            handler.stalled = true
             handler.cancelTimers()
             context.close(promise: nil)
         }
@@ -285,9 +318,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
         return tokens <= 0
     }
 
-    private func takeTokens(_ slice: ByteBuffer) {
-        guard limits.linesPerSecond > 0 else { return }
-        let lines = slice.withUnsafeReadableBytes { bytes -> Int in
+    private static func countLines(_ slice: ByteBuffer) -> Int {
+        slice.withUnsafeReadableBytes { bytes -> Int in
             var count = 0
             var start = bytes.baseAddress!
             var remaining = bytes.count
@@ -299,7 +331,6 @@ final class ConnectionGuard: ChannelDuplexHandler {
             }
             return count
         }
-        tokens -= Double(lines)
     }
 
     /// Resumes once the bucket holds a line again.
@@ -310,7 +341,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
         rateTimer = context.eventLoop.scheduleTask(in: wait) {
             let (handler, context) = bound.value
             handler.rateTimer = nil
-            handler.resume(context: context)
+            handler.requestRead(context: context)
         }
     }
 
