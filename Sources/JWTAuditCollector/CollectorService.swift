@@ -57,7 +57,8 @@ public final class CollectorService: Service, @unchecked Sendable {
         let server: Channel
         do {
             server = try await bootstrap(group).bind(unixDomainSocketPath: configuration.socketPath).get()
-            try SocketPathGuard.secure(configuration.socketPath, group: configuration.socketGroup)
+            try SocketPathGuard.secure(
+                configuration.socketPath, group: configuration.socketGroup, mode: configuration.socketMode)
         } catch {
             await stopPipeline()
             try? await group.shutdownGracefully()
@@ -107,20 +108,29 @@ public final class CollectorService: Service, @unchecked Sendable {
         let registry = registry
         let fingerprinter = TokenFingerprinterBox(value: fingerprinter)
         let logger = logger
+        let warnings = ConnectionWarnings()
+        let guardLimits = ConnectionGuard.Limits(configuration)
+        let outbound = configuration.maxOutboundBytesPerConnection
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 8)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: outbound / 2, high: outbound))
             .childChannelOption(
                 .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4_096, initial: 65_536, maximum: 1 << 20)
             )
             .childChannelInitializer { channel in
                 guard registry.add(channel, limit: configuration.maxConnections) else {
-                    logger.warning("connection refused: too many open", metadata: ["limit": "\(configuration.maxConnections)"])
-                    return channel.close()
+                    warnings.tooMany.record(logger, metadata: ["limit": "\(configuration.maxConnections)"])
+                    let limit = configuration.maxConnections
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: limit))
+                    }
                 }
                 channel.closeFuture.whenComplete { _ in registry.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionGuard(limits: guardLimits, logger: logger, warnings: warnings))
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(
                             pipeline: pipeline, configuration: configuration, fingerprinter: fingerprinter,

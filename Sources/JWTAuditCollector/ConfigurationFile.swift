@@ -66,11 +66,22 @@ public enum ConfigurationFile {
                 switch key {
                 case "socket": configuration.socketPath = try string(member, key)
                 case "socket_group": configuration.socketGroup = try string(member, key)
+                case "socket_mode": configuration.socketMode = try socketMode(member)
                 case "data": configuration.dataPath = try string(member, key)
                 case "max_line_bytes": configuration.limits.maxLineBytes = try integer(member, key, 1_024...16_777_216)
                 case "max_connections": configuration.maxConnections = try integer(member, key, 1...1_000_000)
                 case "max_in_flight_events":
                     configuration.maxInFlightEventsPerConnection = try integer(member, key, 1...10_000_000)
+                case "first_line_timeout_seconds":
+                    configuration.firstLineTimeoutSeconds = try integer(member, key, 0...86_400)
+                case "partial_line_timeout_seconds":
+                    configuration.partialLineTimeoutSeconds = try integer(member, key, 0...86_400)
+                case "max_outbound_bytes":
+                    configuration.maxOutboundBytesPerConnection = try integer(member, key, 4_096...1_073_741_824)
+                case "write_stall_timeout_seconds":
+                    configuration.writeStallTimeoutSeconds = try integer(member, key, 0...86_400)
+                case "max_lines_per_second":
+                    configuration.maxLinesPerSecondPerConnection = try integer(member, key, 0...100_000_000)
                 case "io_threads": configuration.ioThreads = try integer(member, key, 1...64)
                 case "quarantine_capacity": configuration.quarantineCapacity = try integer(member, key, 0...10_000_000)
                 case "service_bindings": configuration.serviceBindings = try bindings(member)
@@ -112,6 +123,18 @@ public enum ConfigurationFile {
                     })
             }
             return result
+        }
+
+        /// `socket_mode`: an octal string such as `"0660"`; owner and group bits only, owner read and write.
+        func socketMode(_ member: PositionedJSON.Member) throws -> UInt32 {
+            let message = "must be an octal mode string such as \"0660\" or \"0600\": owner and group bits only "
+                + "(other users would be able to send events), and the owner needs read and write"
+            guard case .string(let text) = member.value.value, (3...4).contains(text.count),
+                let mode = UInt32(text, radix: 8), mode & ~0o770 == 0, mode & 0o600 == 0o600
+            else {
+                throw problem(member.line, "socket_mode", message)
+            }
+            return mode
         }
 
         func string(_ member: PositionedJSON.Member, _ field: String) throws -> String {

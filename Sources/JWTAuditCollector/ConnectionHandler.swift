@@ -158,7 +158,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             start += length + 1
             if stopped { break }
-            if events.count >= Self.maxBatchEvents { submit() }
+            if events.count + rejected.count >= Self.maxBatchEvents { submit() }
         }
     }
 
@@ -294,7 +294,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func submit() {
         guard lineNumber > submittedLine, let reference else { return }
         let batch = IngestBatch(connection: reference, events: events, rejected: rejected, lastLine: lineNumber)
-        inFlightEvents += events.count + 1
+        inFlightEvents += events.count + rejected.count + 1  // rejected lines cost the writer too
         counters.linesReceived.wrappingAdd(lineNumber - submittedLine, ordering: .relaxed)
         events = []
         rejected = []

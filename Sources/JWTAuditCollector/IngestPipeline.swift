@@ -203,7 +203,7 @@ final class IngestPipeline: @unchecked Sendable {
 
     private func commit(_ batches: inout [IngestBatch]) {
         guard !abandoned else { return }
-        let eventCounts = batches.map(\.events.count)
+        let eventCounts = batches.map { $0.events.count + $0.rejected.count }  // what each connection counted in flight
         let duplicatesBefore = sequences.duplicates
         let gapsBefore = sequences.gaps
         var events = admitted(&batches)

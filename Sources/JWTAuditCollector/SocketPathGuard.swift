@@ -41,8 +41,8 @@ enum SocketPathGuard {
         return status == 0
     }
 
-    /// Sets the socket's mode to 0660 and, when given, its group.
-    static func secure(_ path: String, group: String?) throws {
+    /// Sets the socket's mode (default 0660) and, when given, its group.
+    static func secure(_ path: String, group: String?, mode: UInt32 = 0o660) throws {
         if let group {
             let gid: gid_t
             if let numeric = gid_t(group) {
@@ -56,8 +56,9 @@ enum SocketPathGuard {
                 throw Refusal(description: "cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
             }
         }
-        guard chmod(path, 0o660) == 0 else {
-            throw Refusal(description: "cannot set mode 0660 on \(path): \(String(cString: strerror(errno)))")
+        guard chmod(path, mode_t(mode)) == 0 else {
+            let octal = String(mode, radix: 8)
+            throw Refusal(description: "cannot set mode 0\(octal) on \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -21,4 +21,12 @@ enum WireReply {
         out.append(contentsOf: "}}\n".utf8)
         return out
     }
+
+    /// An error about the whole connection (line 0), written just before the daemon closes it.
+    static func connectionError(_ code: ConnectionErrorCode, _ message: String) -> [UInt8] {
+        var out = Array("{\"error\":{\"line\":0,\"code\":\"\(code.rawValue)\",\"message\":".utf8)
+        EventJSON.appendEscaped(message, to: &out)
+        out.append(contentsOf: "}}\n".utf8)
+        return out
+    }
 }

@@ -20,7 +20,9 @@ enum FileSystem {
             throw Failure(description: "cannot read \(path): \(errnoText())")
         }
         if info.st_mode & S_IWOTH != 0 {
-            throw Failure(description: "\(path) is writable by every user; refusing to use it (chmod o-w)")
+            throw Failure(
+                description: "\(path) is writable by every user (mode \(String(info.st_mode & 0o7777, radix: 8))); "
+                    + "refusing to use it: run chmod o-w \(path)")
         }
     }
 

@@ -18,7 +18,7 @@ public enum StoreSecret {
         if mode & 0o077 != 0 {
             throw FileSystem.Failure(
                 description: "\(path) is readable or writable by other users (mode \(String(mode, radix: 8))); "
-                    + "refusing to use it: chmod 600 it")
+                    + "refusing to use it: run chmod 600 \(path)")
         }
         let key = try FileSystem.read(path)
         guard key.count == byteCount else {

@@ -75,7 +75,13 @@ public final class DaemonHarness: @unchecked Sendable {
             if !process.isRunning {
                 throw Failure(description: "the daemon exited with \(process.terminationStatus): \(log(tail: 20))")
             }
-            if (try? RawSocketClient(path: socketPath)) != nil { return }
+            // Accepting connections is not enough: the socket's mode and group are set just after
+            // it listens, and the collector logs `listening` once they are.
+            if (try? RawSocketClient(path: socketPath)) != nil,
+                extraArguments.contains("--log-level") || log(tail: 50).contains("[JWTAuditCollector] listening")
+            {
+                return
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw Failure(description: "the daemon did not listen within \(timeout) s: \(log(tail: 20))")

@@ -80,6 +80,68 @@ public final class RawSocketClient {
         }
     }
 
+    /// The socket's file descriptor.
+    public var descriptor: Int32 { fd }
+
+    /// What ``sendAvailable(_:timeout:)`` managed.
+    public struct SendProgress: Sendable {
+        /// Bytes the kernel took.
+        public var written: Int
+        /// The daemon closed the connection (EPIPE or ECONNRESET).
+        public var peerClosed: Bool
+    }
+
+    /// Writes as much of `bytes` as the socket takes within `timeout` seconds, without ever
+    /// blocking longer and without SIGPIPE: a client that keeps writing while it reads nothing.
+    public func sendAvailable(_ bytes: [UInt8], timeout: Double) -> SendProgress {
+        let deadline = Date().addingTimeInterval(timeout)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
+            }
+            if written >= 0 {
+                offset += written
+                continue
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN:
+                let remaining = deadline.timeIntervalSinceNow
+                guard remaining > 0 else { return SendProgress(written: offset, peerClosed: false) }
+                var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&poller, 1, Int32(min(remaining, 0.2) * 1000) + 1)
+            default:
+                return SendProgress(written: offset, peerClosed: true)
+            }
+        }
+        return SendProgress(written: offset, peerClosed: false)
+    }
+
+    /// Shrinks the socket's receive buffer, so that unread replies fill it sooner.
+    public func setReceiveBuffer(_ bytes: Int32) {
+        var size = bytes
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Reads and discards until the daemon closes the connection (true) or `timeout` seconds pass.
+    public func awaitClose(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        buffer.removeAll()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return false }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(remaining * 1000) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { return false }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return true }
+        }
+    }
+
     /// Reads replies until an `{"ack":N}` with N ≥ `lines` arrives; returns every line read,
     /// or throws on timeout.
     @discardableResult

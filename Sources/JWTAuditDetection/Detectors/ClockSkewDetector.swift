@@ -15,7 +15,7 @@ final class ClockSkewDetector: Detector {
         guard event.outcome == .accepted else { return }
         let future = max(event.issuedAt ?? .min, event.notBefore ?? .min)
         guard future != .min else { return }
-        let ahead = future.multipliedReportingOverflow(by: 1_000_000).partialValue &- event.timestamp
+        let ahead = SaturatingTime.difference(SaturatingTime.micros(seconds: future), event.timestamp)
         guard settings.read(for: event.service, { $0.enabled && ahead > $0.leeway }) else { return }
         let parameters = settings.parameters(for: event.service)
         context.findings.report(

@@ -27,20 +27,24 @@ final class ValidatorMisconfigDetector: Detector {
     /// The first check the accepted `event` fails, with a phrase for the summary.
     static func violation(_ event: AuditEvent, _ parameters: RuleParameters) -> (String, String)? {
         let now = event.timestamp
-        if let exp = event.expiresAt, exp.multipliedReportingOverflow(by: 1_000_000).partialValue &+ parameters.leeway < now {
-            return ("expired", "that had expired \(Duration.describe(now - exp * 1_000_000)) before")
+        if let exp = event.expiresAt.map(SaturatingTime.micros), SaturatingTime.sum(exp, parameters.leeway) < now {
+            return ("expired", "that had expired \(Duration.describe(SaturatingTime.difference(now, exp))) before")
         }
-        if let nbf = event.notBefore, nbf.multipliedReportingOverflow(by: 1_000_000).partialValue > now &+ parameters.leeway {
-            return ("not_yet_valid", "whose nbf lies \(Duration.describe(nbf * 1_000_000 - now)) in the future")
+        if let nbf = event.notBefore.map(SaturatingTime.micros), nbf > SaturatingTime.sum(now, parameters.leeway) {
+            let ahead = Duration.describe(SaturatingTime.difference(nbf, now))
+            return ("not_yet_valid", "whose nbf lies \(ahead) in the future")
         }
         if let alg = event.algorithm, Algorithm.isNone(alg) {
             return ("alg_none", "with alg none")
         }
         if event.tokenType != .refresh, let maxLifetime = parameters.maxLifetime, let exp = event.expiresAt,
-            let iat = event.issuedAt, (exp &- iat).multipliedReportingOverflow(by: 1_000_000).partialValue > maxLifetime
+            let iat = event.issuedAt
         {
-            return ("lifetime", "living \(Duration.describe((exp - iat) * 1_000_000)), above the policy's "
-                + Duration.describe(maxLifetime))
+            let lifetime = SaturatingTime.micros(seconds: SaturatingTime.difference(exp, iat))
+            if lifetime > maxLifetime {
+                return ("lifetime", "living \(Duration.describe(lifetime)), above the policy's "
+                    + Duration.describe(maxLifetime))
+            }
         }
         if parameters.requireAudience && event.audience == nil {
             return ("missing_aud", "without aud")
