@@ -135,6 +135,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // libFuzzer targets (Fuzz/run builds them with --sanitize=fuzzer); a normal build replays files.
+        .executableTarget(name: "FuzzEventDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
+        .executableTarget(name: "FuzzTokenDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
+        .executableTarget(name: "FuzzBlockDecoder", dependencies: ["JWTAuditBlocks", "JWTAuditModel"]),
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditCryptoTests", dependencies: ["JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
