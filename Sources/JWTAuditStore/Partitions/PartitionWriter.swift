@@ -11,6 +11,7 @@ final class PartitionWriter {
     private let deleteBlock: SQLiteStatement
     private let upsertProducer: SQLiteStatement
     private let upsertRollup: SQLiteStatement
+    private let upsertRejectionSource: SQLiteStatement
 
     /// Events of the unsealed blocks, in write order.
     private(set) var pendingEvents: [AuditEvent] = []
@@ -25,16 +26,21 @@ final class PartitionWriter {
         let connection = try SQLiteConnection(path: path)
         try connection.execute(PartitionSchema.writerPragmas)
         let version = try connection.scalarInt("PRAGMA user_version") ?? 0
+        let hadSources = try connection.scalarInt(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'rejection_sources'") == 1
         try connection.transaction {
             try connection.execute(PartitionSchema.create)
             if version == 1 { try connection.execute(PartitionSchema.migrateFromVersion1) }
             try connection.execute(PartitionSchema.finish)
+            try connection.execute(RejectionSources.create)
+            if !hadSources { try RejectionSources.backfill(connection) }
         }
         self.connection = connection
         insertBlock = try connection.prepare(PartitionSchema.insertBlock)
         deleteBlock = try connection.prepare(PartitionSchema.deleteBlock)
         upsertProducer = try connection.prepare(PartitionSchema.upsertProducer)
         upsertRollup = try connection.prepare(PartitionSchema.upsertRollup)
+        upsertRejectionSource = try connection.prepare(RejectionSources.upsert)
         try loadPendingBlocks()
     }
 
@@ -112,6 +118,9 @@ final class PartitionWriter {
             if sealing { try deletePendingBlocks() }
             try recordProducers(events)
             try recordRollups(events)
+            var sources: [RejectionSources.Key: Int64] = [:]
+            RejectionSources.count(events, into: &sources)
+            try RejectionSources.write(sources, with: upsertRejectionSource)
         }
         chain.advance(to: head)
         if sealing {

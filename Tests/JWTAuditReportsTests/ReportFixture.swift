@@ -1,0 +1,5 @@
+import JWTAuditStore
+import JWTAuditTesting
+
+/// Placeholder until the fixture is written.
+enum ReportFixtureMarker {}
