@@ -15,6 +15,8 @@ struct APIRoutes: Sendable {
     let metrics: (@Sendable () -> [UInt8])?
     let metricsWithoutTokenOnLoopback: Bool
     let logger: Logger
+    /// The retention policy and external checkpoint file reports use.
+    var reportContext: (policy: String?, checkpointFile: String?) = (nil, nil)
 
     /// Most alerts or events one request returns.
     static let maxLimit = 10_000
@@ -66,6 +68,7 @@ struct APIRoutes: Sendable {
         router.get("/api/v1/stats") { request, context in
             try await guarded(request, context, .read) { _ in try statistics(request) }
         }
+        addReportRoutes(to: router)
         if let metrics {
             router.get("/metrics") { request, context in
                 if metricsWithoutTokenOnLoopback && context.isLoopback {

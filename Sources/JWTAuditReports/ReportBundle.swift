@@ -56,9 +56,7 @@ public enum ReportBundle {
             let path = folder + "/" + file.name
             let parent = (path as NSString).deletingLastPathComponent
             try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            guard manager.createFile(atPath: path, contents: Data(file.bytes)) else {
-                throw ReportError("cannot write \(path)")
-            }
+            try ReportExport.create(path, file.bytes)
         }
         return files.map(\.name)
     }

@@ -64,7 +64,7 @@ public enum ReportCSV {
     }
 
     /// A text field, defused and quoted as needed.
-    static func field(_ text: String) -> String {
+    public static func field(_ text: String) -> String {
         var text = text
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {

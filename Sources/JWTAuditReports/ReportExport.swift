@@ -1,3 +1,4 @@
+import Foundation
 import JWTAuditCrypto
 import JWTAuditModel
 import JWTAuditStore
@@ -54,5 +55,34 @@ public struct ReportExport: Sendable {
                 format: format.rawValue, periodFrom: report.period.from, periodTo: report.period.to,
                 digest: signature.digest))
         return ReportExport(report: report, format: format, files: files, signature: signature, exportID: id)
+    }
+}
+
+extension ReportExport {
+    /// Writes the report: a JSON or HTML report as the file `path`, a CSV report as the folder `path`
+    /// (created; it must not exist or be empty). Files are created with mode 0600 (they may hold
+    /// subjects and addresses).
+    public func write(to path: String) throws {
+        let manager = FileManager.default
+        if format != .csv {
+            try Self.create(path, file)
+            return
+        }
+        if manager.fileExists(atPath: path) {
+            guard (try manager.contentsOfDirectory(atPath: path)).isEmpty else {
+                throw ReportError("\(path) exists and is not empty: a CSV report is a folder of files")
+            }
+        } else {
+            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        for file in files { try Self.create(path + "/" + file.name, file.bytes) }
+    }
+
+    static func create(_ path: String, _ bytes: [UInt8]) throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
+        guard manager.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw ReportError("cannot write \(path)")
+        }
     }
 }

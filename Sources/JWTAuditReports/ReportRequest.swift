@@ -1,3 +1,5 @@
+import Foundation
+import JWTAuditCrypto
 import JWTAuditRetention
 import JWTAuditStore
 
@@ -29,5 +31,24 @@ public struct ReportRequest: Sendable {
         self.period = period
         self.generatedBy = generatedBy
         self.now = now
+    }
+
+    /// Reads the retention policy at `path` into ``policy`` and ``policyDigest``; a policy with
+    /// errors (`jwtaudit retention check`) is refused.
+    public mutating func loadPolicy(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError("cannot read the retention policy \(path)")
+        }
+        let policy: RetentionPolicy
+        do {
+            policy = try RetentionPolicy.parse(Array(data), file: path)
+        } catch {
+            throw ReportError("\(error)")
+        }
+        guard !policy.check().contains(where: { $0.severity == .error }) else {
+            throw ReportError("the retention policy \(path) has errors (jwtaudit retention check \(path))")
+        }
+        self.policy = policy
+        policyDigest = Hex.encode(SHA256.hash(Array(data)))
     }
 }

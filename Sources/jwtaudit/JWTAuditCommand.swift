@@ -10,6 +10,7 @@ struct JWTAuditCommand: AsyncParsableCommand {
             RetentionCommand.self, RulesCommand.self, LoadgenCommand.self, BenchCommand.self, AlertsCommand.self,
             TokensCommand.self, DemoCommand.self,
             VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
+            ReportCommand.self, VerifyReportCommand.self,
         ]
     )
 }
