@@ -50,7 +50,7 @@ import Testing
         let fixture = try ReportFixture()
         let report = try ReportBuilder(try fixture.request(.pciDSS, policy: ReportFixture.policy)).build()
         let integrity = try #require(report.table("integrity_verification"))
-        let facts = Dictionary(uniqueKeysWithValues: integrity.plain.map { ($0[0] as! String, $0[1]) })
+        let facts = Dictionary(uniqueKeysWithValues: integrity.plain.map { ($0[0] as! String, ($0[1] as? String) ?? "null") })
         #expect(facts["result"] == "intact")
         #expect(facts["chained blocks"] == "4")
         #expect(facts["events in stored blocks"] == "34")
@@ -76,7 +76,7 @@ import Testing
         ])
         #expect(report.table("legal_holds")?.plain == [["CASE-7", "dispute", nil, "<b>bob</b>", nil, nil]])
         let stored = Dictionary(
-            uniqueKeysWithValues: try #require(report.table("stored_data")).plain.map { ($0[0] as! String, $0[1]) })
+            uniqueKeysWithValues: try #require(report.table("stored_data")).plain.map { ($0[0] as! String, ($0[1] as? String) ?? "null") })
         #expect(stored["oldest stored event"] == "2026-11-29T00:00:00Z")
         #expect(stored["its age in days"] == "3")
         #expect(stored["partitions (days) stored"] == "4")
