@@ -134,21 +134,31 @@ import Testing
         ])
     }
 
-    @Test("partitions written before rejection_sources are counted from blocks, then migrated by the writer")
-    func sourcesMigration() throws {
+    @Test("partitions written before rejection_sources and hourly_rollups are read another way, then migrated")
+    func migration() throws {
         let fixture = try ReportFixture()
+        let period = ReportFixture.period
         let expected = try RejectionSourceCounts.read(fixture.directory, from: nil, to: nil)
         #expect(expected.rows.reduce(0) { $0 + $1.events } == 8)
+        let hourly = try DailyRollups.read(fixture.directory, from: period.from, to: period.to)
+        #expect(hourly.rows.reduce(0) { $0 + $1.events } == 33)
         for day in try fixture.directory.partitionDays() {
-            try SQLiteConnection(path: fixture.directory.partitionPath(day)).execute("DROP TABLE rejection_sources")
+            try SQLiteConnection(path: fixture.directory.partitionPath(day)).execute(
+                "DROP TABLE rejection_sources; DROP TABLE hourly_rollups")
         }
         let computed = try RejectionSourceCounts.read(fixture.directory, from: nil, to: nil)
         #expect(computed.rows == expected.rows)
         #expect(computed.computedFromBlocks.count == 4)
+        #expect(try DailyRollups.read(fixture.directory, from: period.from, to: period.to).rows == hourly.rows)
         let writer = try EventWriter(directory: fixture.directory)
         try writer.close(now: ReportFixture.now)
         let migrated = try RejectionSourceCounts.read(fixture.directory, from: nil, to: nil)
         #expect(migrated.rows == expected.rows)
         #expect(migrated.computedFromBlocks.isEmpty)
+        let day = try #require(try fixture.directory.partitionDays().first)
+        let rows = try SQLiteConnection(path: fixture.directory.partitionPath(day), readOnly: true)
+            .scalarInt("SELECT sum(events) FROM hourly_rollups")
+        #expect(rows == 21)
+        #expect(try DailyRollups.read(fixture.directory, from: period.from, to: period.to).rows == hourly.rows)
     }
 }
