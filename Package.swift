@@ -97,7 +97,8 @@ let package = Package(
         .target(
             name: "JWTAuditHTTP",
             dependencies: [
-                "JWTAuditAccess", "JWTAuditStore", "JWTAuditDetection", "JWTAuditModel",
+                "JWTAuditAccess", "JWTAuditStore", "JWTAuditDetection", "JWTAuditModel", "JWTAuditReports",
+                "JWTAuditRetention", "JWTAuditCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +120,11 @@ let package = Package(
         ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
         .target(name: "JWTAuditRetention", dependencies: ["JWTAuditModel", "JWTAuditStore", "JWTAuditBlocks"]),
+        // Compliance reports: evidence from rollups and summaries, JSON/CSV/HTML, Ed25519-signed, export records.
+        .target(
+            name: "JWTAuditReports",
+            dependencies: ["JWTAuditStore", "JWTAuditRetention", "JWTAuditCrypto", "JWTAuditModel", "JWTAuditDetection"]
+        ),
         // Test support: temporary folders, a daemon harness, event builders.
         .target(name: "JWTAuditTesting", dependencies: ["JWTAuditModel", "JWTAuditLoad"]),
         .executableTarget(
@@ -126,7 +132,7 @@ let package = Package(
             dependencies: [
                 "JWTAuditModel", "JWTAuditStore", "JWTAuditCollector", "JWTAuditLoad", "JWTAuditRetention",
                 "JWTAuditDetection", "JWTAuditRules", "JWTAuditAlerting", "JWTAuditServer", "JWTAuditOutputs",
-                "JWTAuditAccess", "JWTAuditMetrics",
+                "JWTAuditAccess", "JWTAuditMetrics", "JWTAuditReports", "JWTAuditCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,6 +171,13 @@ let package = Package(
         .testTarget(
             name: "JWTAuditRetentionTests",
             dependencies: ["JWTAuditRetention", "JWTAuditModel", "JWTAuditStore", "JWTAuditTesting"]
+        ),
+        .testTarget(
+            name: "JWTAuditReportsTests",
+            dependencies: [
+                "JWTAuditReports", "JWTAuditStore", "JWTAuditRetention", "JWTAuditCrypto", "JWTAuditModel",
+                "JWTAuditDetection", "JWTAuditTesting",
+            ]
         ),
         .testTarget(
             name: "JWTAuditEndToEndTests",

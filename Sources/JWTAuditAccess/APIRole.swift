@@ -1,6 +1,6 @@
 /// What an API token may do.
 ///
-/// `analyst` reads and triages alerts; `auditor` reads (and will export reports) but cannot change
+/// `analyst` reads and triages alerts; `auditor` reads and exports reports but cannot change
 /// alerts; `admin` may do everything.
 public enum APIRole: String, Sendable, Hashable, CaseIterable {
     case analyst
@@ -22,6 +22,8 @@ public enum APIRole: String, Sendable, Hashable, CaseIterable {
         case (_, .read): true
         case (.analyst, .triage): true
         case (.auditor, .triage): false
+        case (.auditor, .export): true
+        case (.analyst, .export): false
         }
     }
 }
@@ -32,4 +34,6 @@ public enum APIPermission: String, Sendable, Hashable, CaseIterable {
     case read
     /// Change an alert: status, notes.
     case triage
+    /// Generate and download compliance reports (recorded as exports).
+    case export
 }

@@ -17,6 +17,8 @@ struct APIRoutes: Sendable {
     let logger: Logger
     /// Carries out `POST /api/v1/forget`; nil: the route answers that erasure is unavailable.
     var forget: ForgetHandler? = nil
+    /// The retention policy and external checkpoint file reports use.
+    var reportContext: (policy: String?, checkpointFile: String?) = (nil, nil)
 
     /// Most alerts or events one request returns.
     static let maxLimit = 10_000
@@ -69,6 +71,7 @@ struct APIRoutes: Sendable {
         router.get("/api/v1/stats") { request, context in
             try await guarded(request, context, .read) { _ in try statistics(request) }
         }
+        addReportRoutes(to: router)
         if let metrics {
             router.get("/metrics") { request, context in
                 if metricsWithoutTokenOnLoopback && context.isLoopback {

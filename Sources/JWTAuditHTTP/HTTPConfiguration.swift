@@ -10,6 +10,10 @@ public struct HTTPConfiguration: Sendable, Hashable {
     /// Failed authentications allowed per remote address per minute; the next request gets 429.
     /// Default 10.
     public var failuresPerMinute: Int
+    /// The retention policy compliance reports are judged against (`serve --retention`); nil for none.
+    public var retentionPolicyPath: String?
+    /// The external checkpoint file reports verify against; nil for none.
+    public var checkpointFile: String?
 
     /// A configuration; the defaults bind `127.0.0.1:8088`.
     public init(

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// behind API tokens. Logs `http listening` with `http.address` (the bound port, when 0 was asked).
 public struct HTTPService: Service {
     private let configuration: HTTPConfiguration
-    private let routes: APIRoutes
+    private var routes: APIRoutes
     private let logger: Logger
 
     /// A service over the data folder `directory`; `tokens` checks bearer tokens and records failed
@@ -28,6 +28,7 @@ public struct HTTPService: Service {
                 logger: logger),
             metrics: metrics, metricsWithoutTokenOnLoopback: configuration.metricsWithoutTokenOnLoopback,
             logger: logger, forget: forget)
+        routes.reportContext = (configuration.retentionPolicyPath, configuration.checkpointFile)
     }
 
     public func run() async throws {

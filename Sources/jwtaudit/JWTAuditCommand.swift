@@ -11,6 +11,7 @@ struct JWTAuditCommand: AsyncParsableCommand {
             TokensCommand.self, DemoCommand.self,
             VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
             ForgetCommand.self,
+            ReportCommand.self, VerifyReportCommand.self,
         ]
     )
 }

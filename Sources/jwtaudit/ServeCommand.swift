@@ -118,6 +118,9 @@ struct ServeCommand: AsyncParsableCommand {
         options.checkpoints.intervalSeconds = checkpointInterval
         options.checkpoints.filePath =
             checkpointFile ?? CheckpointFile.defaultPath(besideDataFolder: configuration.dataPath)
+        options.http?.retentionPolicyPath =
+            retention ?? (FileManager.default.fileExists(atPath: "retention.json") ? "retention.json" : nil)
+        options.http?.checkpointFile = options.checkpoints.filePath
         let services: [any Service]
         do {
             services = try Daemon.services(options, logger: logger)

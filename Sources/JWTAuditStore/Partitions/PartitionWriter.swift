@@ -11,6 +11,8 @@ final class PartitionWriter {
     private let deleteBlock: SQLiteStatement
     private let upsertProducer: SQLiteStatement
     private let upsertRollup: SQLiteStatement
+    private let upsertRejectionSource: SQLiteStatement
+    private let upsertHourlyRollup: SQLiteStatement
 
     /// Events of the unsealed blocks, in write order.
     private(set) var pendingEvents: [AuditEvent] = []
@@ -25,12 +27,20 @@ final class PartitionWriter {
         let connection = try SQLiteConnection(path: path)
         try connection.execute(PartitionSchema.writerPragmas)
         let version = try connection.scalarInt("PRAGMA user_version") ?? 0
+        let hadSources = try connection.scalarInt(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'rejection_sources'") == 1
+        let hadHourly = try connection.scalarInt(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'hourly_rollups'") == 1
         // A current file needs no write: the daemon can open it (and serve reads) on a full disk.
-        if version != PartitionSchema.version {
+        if version != PartitionSchema.version || !hadSources || !hadHourly {
             try connection.transaction {
                 try connection.execute(PartitionSchema.create)
                 if version == 1 { try connection.execute(PartitionSchema.migrateFromVersion1) }
                 try connection.execute(PartitionSchema.finish)
+                try connection.execute(RejectionSources.create)
+                if !hadSources { try RejectionSources.backfill(connection) }
+                try connection.execute(HourlyRollups.create)
+                if !hadHourly { try connection.execute(HourlyRollups.backfill) }
             }
         }
         self.connection = connection
@@ -38,6 +48,8 @@ final class PartitionWriter {
         deleteBlock = try connection.prepare(PartitionSchema.deleteBlock)
         upsertProducer = try connection.prepare(PartitionSchema.upsertProducer)
         upsertRollup = try connection.prepare(PartitionSchema.upsertRollup)
+        upsertRejectionSource = try connection.prepare(RejectionSources.upsert)
+        upsertHourlyRollup = try connection.prepare(HourlyRollups.upsert)
         try loadPendingBlocks()
     }
 
@@ -114,7 +126,10 @@ final class PartitionWriter {
             for record in records { try insert(record) }
             if sealing { try deletePendingBlocks() }
             try recordProducers(events)
-            try recordRollups(events)
+            try HourlyRollups.write(try recordRollups(events), with: upsertHourlyRollup)
+            var sources: [RejectionSources.Key: Int64] = [:]
+            RejectionSources.count(events, into: &sources)
+            try RejectionSources.write(sources, with: upsertRejectionSource)
         }
         chain.advance(to: head)
         if sealing {
@@ -191,7 +206,8 @@ final class PartitionWriter {
         }
     }
 
-    private func recordRollups(_ events: [AuditEvent]) throws {
+    @discardableResult
+    private func recordRollups(_ events: [AuditEvent]) throws -> [RollupKey: Int64] {
         var counts: [RollupKey: Int64] = [:]
         for event in events {
             counts[RollupKey(event), default: 0] += 1
@@ -207,6 +223,7 @@ final class PartitionWriter {
             upsertRollup.bind(7, count)
             try upsertRollup.step()
         }
+        return counts
     }
 
     private func loadPendingBlocks() throws {
