@@ -33,8 +33,9 @@ public final class CollectorService: Service, @unchecked Sendable {
         fingerprinter = TokenFingerprinter(secret: try StoreSecret.tokenFingerprintKey(in: directory))
         let writer = try EventWriter(directory: directory, configuration: configuration.store)
         let quarantine = try QuarantineStore(directory: directory, capacity: configuration.quarantineCapacity)
-        let pseudonymiser = try configuration.pseudonymFields.isEmpty
-            ? nil : Pseudonymiser(directory: directory, fields: configuration.pseudonymFields, now: IngestPipeline.now())
+        let fields = configuration.pseudonymFields
+        let pseudonymiser = try fields.isEmpty
+            ? nil : Pseudonymiser(directory: directory, fields: fields, now: IngestPipeline.now())
         let registry = ConnectionRegistry()
         self.registry = registry
         pipeline = try IngestPipeline(

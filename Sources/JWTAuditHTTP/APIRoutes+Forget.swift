@@ -41,7 +41,8 @@ extension APIRoutes {
                     return Self.invalid("value must be a non-empty string")
                 }
                 guard let forget else {
-                    return JSONResponse.error(.serviceUnavailable, "unavailable", "this daemon cannot carry out erasures")
+                    return JSONResponse.error(
+                        .serviceUnavailable, "unavailable", "this daemon cannot carry out erasures")
                 }
                 return Self.answering(logger) {
                     let done = try forget(field, value, token.name)

@@ -37,7 +37,8 @@ extension BenchCommand {
         }
 
         func run() throws {
-            let root = (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/jwtaudit-bench-pseudonyms-\(getpid())"
+            let temporary = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+            let root = temporary + "/jwtaudit-bench-pseudonyms-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: root) }
             let directory = DataDirectory(root: root)
             var template: [AuditEvent] = []

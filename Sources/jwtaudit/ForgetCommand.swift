@@ -44,7 +44,9 @@ struct ForgetCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     func validate() throws {
-        guard (sub == nil) != (clientIP == nil) else { throw ValidationError("give exactly one of --sub or --client-ip") }
+        guard (sub == nil) != (clientIP == nil) else {
+            throw ValidationError("give exactly one of --sub or --client-ip")
+        }
     }
 
     func run() async throws {
@@ -99,7 +101,8 @@ struct ForgetCommand: AsyncParsableCommand {
     private func throughDaemon(_ field: PseudonymField, _ value: String) async throws {
         let token: String
         if let tokenFile {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let fromEnvironment = ProcessInfo.processInfo.environment["JWTAUDIT_API_TOKEN"] {
             token = fromEnvironment
         } else {

@@ -73,7 +73,9 @@ import Testing
                 guesses(sub: Self.subject, ip: Self.address, at: 0) + guesses(sub: "control-1", ip: "192.0.2.81", at: 0)
                     + [EventLine.validate(ts: now(10), service: "api", sub: "control-1", clientIP: "192.0.2.81")])
             // A line rejected for its bad address still names the subject: the quarantine must not keep it.
-            try sendAcknowledged(daemon, [#"{"v":1,"ts":"2026-11-29T10:00:00Z","service":"api","outcome":"accepted","sub":"\#(Self.subject)","client_ip":"not-an-address"}"# + "\n"], client: "bad")
+            let badLine = #"{"v":1,"ts":"2026-11-29T10:00:00Z","service":"api","outcome":"accepted","#
+                + #""sub":"\#(Self.subject)","client_ip":"not-an-address"}"# + "\n"
+            try sendAcknowledged(daemon, [badLine], client: "bad")
             #expect(try eventually { try alerts(daemon.dataPath).count == 2 })
 
             let found = try searchEvents(daemon.dataPath, ["--sub", Self.subject])
@@ -116,7 +118,8 @@ import Testing
             #expect(try eventually { try alerts(daemon.dataPath).count == 4 })
             Thread.sleep(forTimeInterval: 1)
             let keys = try alerts(daemon.dataPath).compactMap { ($0["key"] as? [String: String])?["sub"] }
-            let after = try #require(try searchEvents(daemon.dataPath, ["--sub", Self.subject]).first?["sub"] as? String)
+            let again = try searchEvents(daemon.dataPath, ["--sub", Self.subject])
+            let after = try #require(again.first?["sub"] as? String)
             #expect(keys.count == 2)
             #expect(!keys.contains(before) && !keys.contains(after))
             #expect(after != before)
@@ -165,7 +168,9 @@ import Testing
         #expect(result.error.contains("hash chain"), "\(result.error)")
         #expect(try searchEvents(daemon.dataPath, ["--sub", Self.subject]).count == 5)
         let enabled = try policy(in: folder, enabled: true)
-        let mismatch = try DaemonHarness.run(["forget", "--data", daemon.dataPath, "--sub", Self.subject, "--policy", enabled])
+        let mismatch = try DaemonHarness.run([
+            "forget", "--data", daemon.dataPath, "--sub", Self.subject, "--policy", enabled,
+        ])
         #expect(mismatch.status != 0, "a store that never pseudonymised refuses even under an enabling policy")
         #expect(mismatch.error.contains("in clear"), "\(mismatch.error)")
     }

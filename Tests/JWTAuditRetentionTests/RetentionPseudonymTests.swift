@@ -40,7 +40,8 @@ import Testing
 
         _ = try StoreEraser.forgetOffline(
             directory: directory, field: .subject, value: "recent", requestedBy: "local:dpo", now: 0)
-        let report = try RetentionJob(directory: directory, policy: policy).run(now: EventFactory.baseTime, dryRun: false)
+        let report = try RetentionJob(directory: directory, policy: policy)
+            .run(now: EventFactory.baseTime, dryRun: false)
         #expect(report.record.holdsApplied == ["CASE-9"])
         #expect(report.record.eventsDeleted == 3)
         #expect(try found("gone-a") == 0)

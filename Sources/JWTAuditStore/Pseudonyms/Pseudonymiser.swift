@@ -38,19 +38,34 @@ public final class Pseudonymiser {
     /// Replaces every configured field of `events` with its pseudonym, in place. New keys are
     /// stored (and synced) first; when that fails it throws with `events` unchanged and nothing
     /// new cached, so a retry starts again from the clear events.
+    ///
+    /// A value found in memory costs one dictionary lookup: its pseudonym goes into a column
+    /// beside the events and is written into them only once every key is durable.
     public func pseudonymise(_ events: inout [AuditEvent]) throws {
         guard !fields.isEmpty, !events.isEmpty else { return }
         var newRows: [(lookup: [UInt8], key: [UInt8])] = []
-        var pending: [PseudonymField: [String: String]] = [:]
+        var columns: [(field: PseudonymField, values: [String?], unknown: [String: String])] = []
         for field in fields {
             let cache = cache(field)
             cache.makeRoom(for: events.count)
-            var unknown: [String: String] = [:]
+            var column = [String?](repeating: nil, count: events.count)
+            var misses: [Int] = []
             for index in events.indices {
                 // The field is read where it lies: passing `events[index]` on would copy the event.
-                guard let value = field == .subject ? events[index].subject : events[index].clientIP,
-                    !cache.holds(value), unknown[value] == nil
-                else { continue }
+                guard let value = field == .subject ? events[index].subject : events[index].clientIP else { continue }
+                if let pseudonym = cache.lookup(value) {
+                    column[index] = pseudonym
+                } else {
+                    misses.append(index)
+                }
+            }
+            var unknown: [String: String] = [:]
+            for index in misses {
+                let value = (field == .subject ? events[index].subject : events[index].clientIP)!
+                if let resolved = unknown[value] {
+                    column[index] = resolved
+                    continue
+                }
                 let lookup = Pseudonym.lookup(master, field, value)
                 let key: [UInt8]
                 if let stored = try vault.key(lookup: lookup) {
@@ -59,20 +74,25 @@ public final class Pseudonymiser {
                     key = SecureRandom.bytes(Pseudonym.keyBytes)
                     newRows.append((lookup, key))
                 }
-                unknown[value] = Pseudonym.make(key: key, value: value)
+                let pseudonym = Pseudonym.make(key: key, value: value)
+                unknown[value] = pseudonym
+                column[index] = pseudonym
             }
-            pending[field] = unknown
+            columns.append((field, column, unknown))
         }
         try vault.insert(newRows)
-        for (field, unknown) in pending {
-            let cache = cache(field)
-            for (value, pseudonym) in unknown { cache.current[value] = pseudonym }
-        }
-        let replaceSubjects = fields.contains(.subject)
-        let replaceAddresses = fields.contains(.clientIP)
-        for index in events.indices {
-            if replaceSubjects, let value = events[index].subject { events[index].subject = subjects.current[value] }
-            if replaceAddresses, let value = events[index].clientIP { events[index].clientIP = addresses.current[value] }
+        for column in columns {
+            let cache = cache(column.field)
+            for (value, pseudonym) in column.unknown { cache.current[value] = pseudonym }
+            if column.field == .subject {
+                for index in events.indices where column.values[index] != nil {
+                    events[index].subject = column.values[index]
+                }
+            } else {
+                for index in events.indices where column.values[index] != nil {
+                    events[index].clientIP = column.values[index]
+                }
+            }
         }
     }
 
@@ -120,12 +140,12 @@ private final class PseudonymCache {
         current = [:]
     }
 
-    /// Whether `value` is cached (a hit in the previous generation moves it to the current one).
+    /// The cached pseudonym of `value` (a hit in the previous generation moves it to the current one).
     @inline(__always)
-    func holds(_ value: String) -> Bool {
-        if current[value] != nil { return true }
-        guard let old = previous[value] else { return false }
+    func lookup(_ value: String) -> String? {
+        if let hit = current[value] { return hit }
+        guard !previous.isEmpty, let old = previous[value] else { return nil }
         current[value] = old
-        return true
+        return old
     }
 }

@@ -65,7 +65,8 @@ public enum StoreEraser {
         let clear = try search.count(field, storedValue: value)
         let id = try ForgetRequestLog(directory: directory).record(
             ForgetRequest(requestedAt: now / 1_000, field: field, requestedBy: requestedBy, eventsAffected: affected))
-        return Outcome(field: field, hadKey: pseudonym != nil, eventsAffected: affected, clearEvents: clear, requestID: id)
+        return Outcome(
+            field: field, hadKey: pseudonym != nil, eventsAffected: affected, clearEvents: clear, requestID: id)
     }
 }
 
