@@ -16,6 +16,9 @@ import NIOCore
 ///   `write_stall_timeout_seconds` is closed.
 /// - **Rate**: with `max_lines_per_second`, reading pauses as long as the connection is over
 ///   its budget (a token bucket of one second's lines); nothing is dropped.
+/// - **Turns**: at most ``maxLinesPerTurn`` lines are handed on per read request; the rest of a
+///   large read waits for the next request, which the handlers after this one make only when
+///   they want more (the in-flight bound), so one connection cannot monopolise the event loop.
 final class ConnectionGuard: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
