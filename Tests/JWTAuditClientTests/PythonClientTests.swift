@@ -56,12 +56,13 @@ import Testing
     func restartMidStream() throws {
         let daemon = try DaemonHarness()
         try daemon.start()
-        // 3,000 events at 1,500/s: the daemon goes away after about 0.7 s and is back 0.5 s later.
+        // 3,000 events at 1,500/s; the daemon is killed mid-stream and is back 0.5 s later.
         let run = try python([
             "--socket", daemon.socketPath, "--service", "py-restart", "--generate", "3000", "--rate", "1500",
             "--timeout", "60",
         ])
-        Thread.sleep(forTimeInterval: 0.7)
+        // Kill once some of its events are stored (the interpreter may start slowly).
+        #expect(try eventually(timeout: 30) { try storedEvents(daemon.dataPath, ["--service", "py-restart"]).count >= 200 })
         try daemon.kill()
         Thread.sleep(forTimeInterval: 0.5)
         try daemon.start()

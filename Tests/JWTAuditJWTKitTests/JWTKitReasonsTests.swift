@@ -64,7 +64,7 @@ import Testing
         #expect(await refusal(try tokens.unsigned(claims)) == .algNone)
         #expect(await refusal(try tokens.confused(claims)) == .algNotAllowed)
         let otherKid = try await JWTKeyCollection().add(rsa: tokens.issuer, digestAlgorithm: .sha256, kid: "old")
-            .sign(claims)
+            .sign(claims, kid: "old")
         #expect(await refusal(otherKid) == .keyUnknown)
         #expect(audit.counters.emitted == 4)
         _ = audit.shutdown(timeout: .zero)

@@ -42,12 +42,12 @@ struct TestTokens {
 
     /// RS256 with the issuer's key, kid `main`.
     func valid(_ claims: Claims) async throws -> String {
-        try await JWTKeyCollection().add(rsa: issuer, digestAlgorithm: .sha256, kid: "main").sign(claims)
+        try await JWTKeyCollection().add(rsa: issuer, digestAlgorithm: .sha256, kid: "main").sign(claims, kid: "main")
     }
 
     /// RS256 with a key the service does not know, under the trusted kid.
     func wrongKey(_ claims: Claims) async throws -> String {
-        try await JWTKeyCollection().add(rsa: stranger, digestAlgorithm: .sha256, kid: "main").sign(claims)
+        try await JWTKeyCollection().add(rsa: stranger, digestAlgorithm: .sha256, kid: "main").sign(claims, kid: "main")
     }
 
     /// `alg: none`, no signature.
@@ -58,7 +58,7 @@ struct TestTokens {
     /// HS256 with the issuer's public key PEM as the HMAC secret: the algorithm-confusion attack.
     func confused(_ claims: Claims) async throws -> String {
         try await JWTKeyCollection().add(hmac: HMACKey(from: publicKeyPEM), digestAlgorithm: .sha256, kid: "main")
-            .sign(claims)
+            .sign(claims, kid: "main")
     }
 
     /// The keys a service trusting the issuer verifies with.
