@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "jwtaudit", targets: ["jwtaudit"]),
         .library(name: "JWTAuditModel", targets: ["JWTAuditModel"]),
+        .library(name: "JWTAuditClient", targets: ["JWTAuditClient"]),
+        .library(name: "JWTAuditJWTKit", targets: ["JWTAuditJWTKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -19,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // Already in the graph through jwt-kit; named only so tests can generate RSA keys.
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
     ],
     targets: [
         // System C libraries, reached through small module maps.
@@ -51,7 +56,34 @@ let package = Package(
             ]
         ),
         // Traffic generator and the acknowledged-mode client used by send, loadgen and bench.
-        .target(name: "JWTAuditLoad", dependencies: ["JWTAuditModel"]),
+        .target(name: "JWTAuditLoad", dependencies: ["JWTAuditModel", "JWTAuditClient"]),
+        // The client library for services: non-blocking emit, acknowledged mode, reconnect and resend.
+        // No dependencies (not even Foundation), so any service can link it.
+        .target(name: "JWTAuditClient"),
+        // vapor/jwt-kit 5 verification attempts as events (kept out of the daemon's dependency chain).
+        .target(
+            name: "JWTAuditJWTKit",
+            dependencies: ["JWTAuditClient", .product(name: "JWTKit", package: "jwt-kit")]
+        ),
+        // Example: a Hummingbird service protecting a route with jwt-kit and emitting through the client.
+        .target(
+            name: "ProtectedServiceApp",
+            dependencies: [
+                "JWTAuditClient", "JWTAuditJWTKit",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Examples/ProtectedService/Sources/ProtectedServiceApp"
+        ),
+        .executableTarget(
+            name: "ProtectedService",
+            dependencies: [
+                "ProtectedServiceApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Examples/ProtectedService/Sources/ProtectedService"
+        ),
         // Detection: rules, windows, the refresh-token ledger; batches of events and a clock in,
         // findings out. No I/O.
         .target(name: "JWTAuditDetection", dependencies: ["JWTAuditModel"]),
@@ -177,6 +209,19 @@ let package = Package(
             dependencies: [
                 "JWTAuditReports", "JWTAuditStore", "JWTAuditRetention", "JWTAuditCrypto", "JWTAuditModel",
                 "JWTAuditDetection", "JWTAuditTesting",
+            ]
+        ),
+        .testTarget(
+            name: "JWTAuditClientTests",
+            dependencies: ["JWTAuditClient", "JWTAuditTesting", "jwtaudit"]
+        ),
+        .testTarget(
+            name: "JWTAuditJWTKitTests",
+            dependencies: [
+                "JWTAuditJWTKit", "JWTAuditClient", "ProtectedServiceApp", "JWTAuditTesting", "jwtaudit",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(

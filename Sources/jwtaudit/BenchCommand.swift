@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that run their own daemon on a temporary socket and folder.",
-        subcommands: [Ingest.self, Detect.self, Verify.self, Retention.self, Pseudonyms.self, Report.self]
+        subcommands: [Ingest.self, Detect.self, Verify.self, Retention.self, Pseudonyms.self, Report.self, Client.self]
     )
 
     /// `jwtaudit bench ingest`.

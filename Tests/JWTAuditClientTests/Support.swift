@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+import JWTAuditTesting
+import Testing
+
+/// Runs `jwtaudit search` on `data` and returns each printed event as a JSON object.
+func storedEvents(_ data: String, _ filters: [String] = []) throws -> [[String: Any]] {
+    let result = try DaemonHarness.run(["search", "--data", data, "--limit", "0"] + filters)
+    #expect(result.status == 0, "search failed: \(result.error)")
+    return try result.output.split(separator: "\n").map { line in
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+}
+
+/// Polls `body` until it returns true or `timeout` seconds pass.
+func eventually(timeout: Double = 20, _ body: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        if try body() { return true }
+        Thread.sleep(forTimeInterval: 0.1)
+    } while Date() < deadline
+    return false
+}
+
+/// The `seq` values of `events`, each as often as it was stored.
+func sequences(_ events: [[String: Any]]) -> [Int] {
+    events.compactMap { $0["seq"] as? Int }.sorted()
+}
+
+/// The repository root (this file is Tests/JWTAuditClientTests/Support.swift).
+func repositoryRoot(_ file: String = #filePath) -> String {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+/// A value shared with callbacks on other threads.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func update(_ body: (inout Value) -> Void) {
+        mutex.withLock { body(&$0) }
+    }
+
+    var value: Value { mutex.withLock { $0 } }
+}
