@@ -255,10 +255,8 @@ final class IngestPipeline: @unchecked Sendable {
             counters.sequenceGaps.wrappingAdd(newGaps, ordering: .relaxed)
             logger.warning("producers skipped sequence numbers", metadata: ["events.lost": "\(newGaps)"])
         }
-        for (batch, count) in zip(batches, eventCounts) {
-            batch.connection.acknowledge(batch.lastLine, count)
-        }
-        onCommit?(CommittedEvents(events: events, sequenceGaps: producerGaps))
+        // Rejected lines are quarantined before the ack that covers them, so that an acknowledged
+        // rejection can be found; a quarantine that cannot be written (a full disk) delays no ack.
         var rejected = batches.flatMap(\.rejected)
         if let pseudonymiser, !rejected.isEmpty {
             for index in rejected.indices {
@@ -272,6 +270,10 @@ final class IngestPipeline: @unchecked Sendable {
                 logger.error("cannot write the quarantine", metadata: ["error": "\(error)"])
             }
         }
+        for (batch, count) in zip(batches, eventCounts) {
+            batch.connection.acknowledge(batch.lastLine, count)
+        }
+        onCommit?(CommittedEvents(events: events, sequenceGaps: producerGaps))
     }
 
     /// The events of `batches` that are not resends, in order. Each batch's array is taken over

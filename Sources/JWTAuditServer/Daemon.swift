@@ -59,7 +59,8 @@ public enum Daemon {
             tokenEvents.count(committed.events)
             pipeline.submit(committed.events, sequenceGaps: committed.sequenceGaps)
             if committed.refusedEvents > 0 {
-                pipeline.report(EventLoss(kind: .refused, source: "daemon", count: committed.refusedEvents, at: Self.now()))
+                pipeline.report(
+                    EventLoss(kind: .refused, source: "daemon", count: committed.refusedEvents, at: Self.now()))
             }
         }
         logger.info(

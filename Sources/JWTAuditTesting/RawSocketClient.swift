@@ -12,7 +12,9 @@ public final class RawSocketClient {
 
     /// Connects to the socket at `path`.
     public init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // A local until connected: once `self.fd` is set, a throw runs deinit, which would close it
+        // a second time (and possibly another thread's newly opened file with the same number).
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -28,6 +30,7 @@ public final class RawSocketClient {
             close(fd)
             throw Failure(description: "connect \(path): \(message)")
         }
+        self.fd = fd
     }
 
     deinit {

@@ -10,10 +10,14 @@ struct FullDiskTests {
     static let isRoot = getuid() == 0
 
     @Test(
-        "a full disk stops acks and refuses lines (storage_unavailable, log, metric, event_loss); acks resume when space returns; SIGTERM still stops; nothing acknowledged lost",
+        """
+        a full disk stops acks and refuses lines (storage_unavailable, log, metric, event_loss); acks resume \
+        when space returns; SIGTERM still stops; nothing acknowledged lost
+        """,
         .enabled(if: FullDiskTests.isRoot, "needs root to mount a size-limited tmpfs over the data folder"))
     func fillAndFree() throws {
-        let daemon = try DaemonHarness(extraArguments: ["--checkpoint-interval", "1", "--metrics-without-token-on-loopback"])
+        let daemon = try DaemonHarness(
+            extraArguments: ["--checkpoint-interval", "1", "--metrics-without-token-on-loopback"])
         let mount = try SmallFileSystem(path: daemon.dataPath, megabytes: 64)
         defer { mount.unmount() }
         try daemon.start()

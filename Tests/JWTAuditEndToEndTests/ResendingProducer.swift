@@ -66,7 +66,8 @@ final class ResendingProducer: @unchecked Sendable {
     /// on the day before, so commits span two partitions.
     static func line(producer: String, seq: Int) -> String {
         let ts = seq % 7 == 0 ? "2026-11-28T23:59:59.\(String(format: "%03d", seq % 1000))Z" : "2026-11-29T00:00:01Z"
-        return EventLine.validate(ts: ts, service: "crash-\(producer)", sub: "u\(seq % 50)", jti: "\(producer)-\(seq)", seq: seq)
+        return EventLine.validate(
+            ts: ts, service: "crash-\(producer)", sub: "u\(seq % 50)", jti: "\(producer)-\(seq)", seq: seq)
     }
 
     func start() {
@@ -101,7 +102,9 @@ final class ResendingProducer: @unchecked Sendable {
                 acknowledgedAtProgress = acknowledged
                 lastProgress = Date()
             } else if Date().timeIntervalSince(lastProgress) > 120 {
-                state.withLock { $0.failure = "no acknowledgement for 120 s (acknowledged \(acknowledged), sent \(sent))" }
+                state.withLock {
+                    $0.failure = "no acknowledgement for 120 s (acknowledged \(acknowledged), sent \(sent))"
+                }
                 break
             }
             do {
