@@ -53,6 +53,8 @@ public struct RetentionJob: Sendable {
     public var lateness: Int64 = 3_600_000_000
     /// zlib level of the archive tier.
     public var archiveLevel: Int32 = BlockRecompressor.archiveLevel
+    /// Whether to recompress on every core (true by hand) or on the job's thread only (the daemon).
+    public var parallel = true
 
     /// A job over `directory` under `policy`.
     public init(directory: DataDirectory, policy: RetentionPolicy) {
@@ -171,7 +173,8 @@ public struct RetentionJob: Sendable {
             return
         }
         let pruner = PartitionPruner(directory: directory)
-        let archive = ArchiveTier(directory: directory)
+        var archive = ArchiveTier(directory: directory)
+        archive.parallel = parallel
         let expected = PartitionSnapshot(blocks: Int64(summaries.count), maxBlockID: summaries.map(\.id).max() ?? 0)
         var snapshot = try pruner.recordTombstones(Set(doomed.map(\.id)), of: day, run: run, now: now, ledger: ledger)
         let onlineBytes = pruner.bytesOnDisk(day)

@@ -68,7 +68,9 @@ public final class RetentionService: Service, @unchecked Sendable {
 
     /// Runs the job once on a thread of its own and logs what it did.
     func runOnce() async {
-        let job = RetentionJob(directory: directory, policy: options.policy)
+        var configured = RetentionJob(directory: directory, policy: options.policy)
+        configured.parallel = false
+        let job = configured
         let writer = writer
         let result: Result<RetentionJob.Report, any Error> = await withCheckedContinuation { continuation in
             let thread = Thread {

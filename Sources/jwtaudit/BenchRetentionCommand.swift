@@ -192,12 +192,11 @@ extension BenchCommand {
             let overlapping = runs.filter {
                 Double($0.startedAt) / 1e6 < loadEnd && Double($0.finishedAt ?? $0.startedAt) / 1e6 > loadStart
             }
-            let first = runs.first
-            let runSeconds = first.flatMap { run in run.finishedAt.map { Double($0 - run.startedAt) / 1e6 } }
+            let deleted = runs.reduce(0) { $0 + $1.blocksDeleted }
             print(
                 """
-                live run         \(runs.count) run(s) in the daemon, \(overlapping.count) during the load; first took \
-                \(runSeconds.map { Self.format($0, 2) } ?? "?") s (\(first?.blocksDeleted ?? 0) blocks deleted)
+                live run         \(runs.count) run(s) in the daemon, \(overlapping.count) during the load \
+                (\(deleted) blocks deleted; see the daemon log for each run)
                 load             \(report.eventsAcknowledged) events acknowledged at \(Int(rate)) events/s over \
                 \(Self.format(report.elapsedSeconds, 1)) s
                 ack latency      p50 \(Self.format((report.ackLatency?.p50 ?? 0) * 1000, 1)) ms, p99 \

@@ -27,6 +27,9 @@ public struct ArchiveTier {
     public let directory: DataDirectory
     /// Blocks read, recompressed and inserted at a time (bounds memory on large days).
     var chunkBlocks = 32
+    /// Whether blocks are recompressed on every core (by hand) or on the calling thread only (in the
+    /// daemon, where the job runs at a lower priority than the writer thread).
+    public var parallel = true
 
     /// The archive tier of `directory`.
     public init(directory: DataDirectory) {
@@ -71,7 +74,8 @@ public struct ArchiveTier {
                 try target.transaction {
                     var chunk: [SourceRow] = []
                     func flush() throws {
-                        let converted = try Self.convert(chunk, countRollups: !copyRollups, level: level)
+                        let converted = try Self.convert(
+                            chunk, countRollups: !copyRollups, level: level, parallel: parallel)
                         for (row, result) in zip(chunk, converted) {
                             try Self.insert(row, result, runID: runID, into: insert)
                             move.blocks.append(
@@ -257,11 +261,11 @@ public struct ArchiveTier {
     }
 
     /// Recompresses `rows` on every core, after checking each against its hash.
-    static func convert(_ rows: [SourceRow], countRollups: Bool, level: Int32) throws -> [Converted] {
+    static func convert(_ rows: [SourceRow], countRollups: Bool, level: Int32, parallel: Bool) throws -> [Converted] {
         var results = [Converted](repeating: Converted(), count: rows.count)
         results.withUnsafeMutableBufferPointer { output in
             nonisolated(unsafe) let output = output
-            DispatchQueue.concurrentPerform(iterations: rows.count) { index in
+            let each: @Sendable (Int) -> Void = { index in
                 let row = rows[index]
                 guard row.header.hash(previous: row.previousHash) == row.hash else {
                     output[index].failure =
@@ -277,6 +281,11 @@ public struct ArchiveTier {
                 } catch {
                     output[index].failure = "block \(row.header.sequence) cannot be recompressed: \(error)"
                 }
+            }
+            if parallel {
+                DispatchQueue.concurrentPerform(iterations: rows.count, execute: each)
+            } else {
+                for index in rows.indices { each(index) }
             }
         }
         if let failure = results.lazy.compactMap(\.failure).first { throw IntegrityError(failure) }
