@@ -16,10 +16,11 @@ extension ReportBuilder {
             byServiceReason[row.service, default: [:]][reason, default: 0] += row.events
             total += row.events
         }
-        let sources = try RejectionSourceCounts.read(request.directory, from: request.period.from, to: request.period.to)
-        let sourceTotal = sources.rows.reduce(0) { $0 + $1.events }
-        let distinct = Set(sources.rows.map { $0.clientIP ?? "" }).count
-        let shown = sources.rows.prefix(Self.sourceRows)
+        let sources = try RejectionSourceCounts.read(
+            request.directory, from: request.period.from, to: request.period.to, limit: Self.sourceRows)
+        let sourceTotal = sources.totalEvents
+        let distinct = sources.distinctAddresses
+        let shown = sources.rows
         let shownEvents = shown.reduce(0) { $0 + $1.events }
 
         var summary: [String] = []
@@ -34,9 +35,9 @@ extension ReportBuilder {
             summary.append(
                 "\(Self.plural(distinct, "distinct source address", "distinct source addresses")) "
                     + "(an event without an address counts as one source, shown as null).")
-            if sources.rows.count > shown.count {
+            if sources.totalRows > shown.count {
                 summary.append(
-                    "Table rejections_by_source lists the \(shown.count) largest of \(sources.rows.count) "
+                    "Table rejections_by_source lists the \(shown.count) largest of \(sources.totalRows) "
                         + "(address, service, reason) rows, \(shownEvents) of \(sourceTotal) rejected events; the "
                         + "bundle's events.ndjson holds every event.")
             }

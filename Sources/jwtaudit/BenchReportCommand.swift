@@ -39,7 +39,9 @@ extension BenchCommand {
         var keep = false
 
         func validate() throws {
-            guard events > 0, days > 0, runs > 0 else { throw ValidationError("--events, --days and --runs must be positive") }
+            guard events > 0, days > 0, runs > 0 else {
+                throw ValidationError("--events, --days and --runs must be positive")
+            }
             guard ReportFramework(rawValue: framework) != nil else { throw ValidationError("unknown --framework") }
             guard let format = ReportFormat(rawValue: format), format != .csv else {
                 throw ValidationError("--format must be json or html")

@@ -47,7 +47,8 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard ReportFramework(rawValue: framework) != nil else {
-            throw ValidationError("--framework must be one of: \(ReportFramework.allCases.map(\.rawValue).joined(separator: ", "))")
+            let names = ReportFramework.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--framework must be one of: \(names)")
         }
         guard let format = ReportFormat(rawValue: format) else {
             throw ValidationError("--format must be json, csv or html")
@@ -63,7 +64,8 @@ struct ReportCommand: ParsableCommand {
             }
             return value
         }
-        guard let period = ReportPeriod(covering: try time(from, "from"), try to.map { try time($0, "to") } ?? now) else {
+        let end = try to.map { try time($0, "to") } ?? now
+        guard let period = ReportPeriod(covering: try time(from, "from"), end) else {
             throw ValidationError("--from must be before --to")
         }
         let directory = DataDirectory(root: data)
@@ -73,14 +75,16 @@ struct ReportCommand: ParsableCommand {
         let beside = CheckpointFile.defaultPath(besideDataFolder: data)
         request.checkpointFile = checkpoints ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
         do {
-            if let path = policy ?? (FileManager.default.fileExists(atPath: "retention.json") ? "retention.json" : nil) {
+            let defaultPolicy = FileManager.default.fileExists(atPath: "retention.json") ? "retention.json" : nil
+            if let path = policy ?? defaultPolicy {
                 try request.loadPolicy(path)
             }
             guard FileManager.default.fileExists(atPath: directory.partitionsPath) else {
                 throw ReportError("\(data) is not a jwtaudit data folder (no partitions)")
             }
             let key = try CheckpointKeys.current(in: directory)
-            let export = try ReportExport.generate(request, format: ReportFormat(rawValue: format)!, key: key, via: "cli")
+            let export = try ReportExport.generate(
+                request, format: ReportFormat(rawValue: format)!, key: key, via: "cli")
             if let out {
                 try export.write(to: out)
             } else {

@@ -41,11 +41,12 @@ struct VerifyReportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         guard let signature = result.signature else { throw ExitCode(1) }
+        let manifest = result.filesChecked > 0 ? " (manifest of \(result.filesChecked) files)" : ""
         print(
             """
             intact: \(signature.framework) report (\(signature.format)), period \(Timestamp.format(signature.from)) \
             … \(Timestamp.format(signature.to))
-            digest      \(signature.digest)\(result.filesChecked > 0 ? " (manifest of \(result.filesChecked) files)" : "")
+            digest      \(signature.digest)\(manifest)
             chain head  block \(signature.chainHead.sequence), \(signature.chainHead.hash)
             signed      \(Timestamp.format(signature.generatedAt)) with key \(signature.keyID) (\(source))
             """)
@@ -66,9 +67,11 @@ struct VerifyReportCommand: ParsableCommand {
         var isDirectory: ObjCBool = false
         let folder = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue
             ? file : (file as NSString).deletingLastPathComponent
-        for candidate in [folder + "/public-keys.pem", (folder as NSString).deletingLastPathComponent + "/public-keys.pem"] {
+        let parent = (folder as NSString).deletingLastPathComponent
+        for candidate in [folder + "/public-keys.pem", parent + "/public-keys.pem"] {
             if let text = try? String(contentsOfFile: candidate, encoding: .utf8) {
-                return (try Ed25519PublicKey.keys(in: text), "from \(candidate) in the bundle: compare the key id with one you hold")
+                let note = "from \(candidate) in the bundle: compare the key id with one you hold"
+                return (try Ed25519PublicKey.keys(in: text), note)
             }
         }
         throw ReportError("no key: give --key PUB (jwtaudit keys export) or --data DIR")

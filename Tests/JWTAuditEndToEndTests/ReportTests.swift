@@ -68,7 +68,8 @@ import Testing
                 "report", "--data", daemon.dataPath, "--framework", "soc2", "--from", "2h", "--format", "json",
             ])
             let object = try replyObject(later.output.trimmingCharacters(in: .whitespacesAndNewlines))
-            let tables = (object["sections"] as? [[String: Any]] ?? []).flatMap { $0["tables"] as? [[String: Any]] ?? [] }
+            let sections = object["sections"] as? [[String: Any]] ?? []
+            let tables = sections.flatMap { $0["tables"] as? [[String: Any]] ?? [] }
             let exports = tables.first { $0["id"] as? String == "report_exports" }?["rows"] as? [[Any]] ?? []
             #expect(exports.count == 4)
             #expect(exports.filter { $0[1] as? String == "audrey" }.count == 3)
@@ -104,7 +105,8 @@ import Testing
                 "POST", "/api/v1/reports", port: port, token: auditor, body: #"{"framework":"iso27001","from":"2h"}"#)
             #expect(bad.status == 400)
             let csv = try HTTPTestClient.request(
-                "POST", "/api/v1/reports", port: port, token: auditor, body: #"{"framework":"sox","from":"2h","format":"csv"}"#)
+                "POST", "/api/v1/reports", port: port, token: auditor,
+                body: #"{"framework":"sox","from":"2h","format":"csv"}"#)
             #expect(csv.status == 400)
 
             let listed = try HTTPTestClient.request("GET", "/api/v1/reports", port: port, token: auditor)

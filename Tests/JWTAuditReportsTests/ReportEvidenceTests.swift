@@ -39,7 +39,8 @@ import Testing
             ["203.0.113.9", "api", "bad_signature", 3], ["203.0.113.9", "payments", "key_unknown", 2],
             ["198.51.100.7", "api", "expired", 1], [ReportFixture.hostileAddress, "api", "alg_none", 1],
         ])
-        #expect(report.section("invalid_access")?.summary.contains("3 distinct source addresses (an event without an address counts as one source, shown as null).") == true)
+        #expect(report.section("invalid_access")?.summary.contains(
+            "3 distinct source addresses (an event without an address counts as one source, shown as null).") == true)
         #expect(report.table("events_by_kind")?.plain == [
             ["validate", "access", "accepted", 26], ["validate", "access", "rejected", 7],
         ])
@@ -50,7 +51,8 @@ import Testing
         let fixture = try ReportFixture()
         let report = try ReportBuilder(try fixture.request(.pciDSS, policy: ReportFixture.policy)).build()
         let integrity = try #require(report.table("integrity_verification"))
-        let facts = Dictionary(uniqueKeysWithValues: integrity.plain.map { ($0[0] as! String, ($0[1] as? String) ?? "null") })
+        let facts = Dictionary(
+            uniqueKeysWithValues: integrity.plain.map { ($0[0] as! String, ($0[1] as? String) ?? "null") })
         #expect(facts["result"] == "intact")
         #expect(facts["chained blocks"] == "4")
         #expect(facts["events in stored blocks"] == "34")
@@ -64,7 +66,8 @@ import Testing
         let alerts = try #require(report.table("alerts"))
         #expect(alerts.plain.map { $0[9] } == [600, nil])
         #expect(alerts.plain.map { $0[10] } == ["alice", nil])
-        #expect(report.table("open_alerts_over_a_day")?.plain.map { [$0[0], $0[1], $0[4]] } == [[2, "header_injection", 82]])
+        #expect(
+            report.table("open_alerts_over_a_day")?.plain.map { [$0[0], $0[1], $0[4]] } == [[2, "header_injection", 82]])
         #expect(report.table("daily_review")?.plain == [[d0, 2, 1, "alice"], [d1, 0, 0, nil], [d2, 0, 0, nil]])
         #expect(report.section("review")?.summary.contains { $0.contains("median time to triage 10 min") } == true)
 
@@ -76,7 +79,9 @@ import Testing
         ])
         #expect(report.table("legal_holds")?.plain == [["CASE-7", "dispute", nil, "<b>bob</b>", nil, nil]])
         let stored = Dictionary(
-            uniqueKeysWithValues: try #require(report.table("stored_data")).plain.map { ($0[0] as! String, ($0[1] as? String) ?? "null") })
+            uniqueKeysWithValues: try #require(report.table("stored_data")).plain.map {
+                ($0[0] as! String, ($0[1] as? String) ?? "null")
+            })
         #expect(stored["oldest stored event"] == "2026-11-29T00:00:00Z")
         #expect(stored["its age in days"] == "3")
         #expect(stored["partitions (days) stored"] == "4")
@@ -124,11 +129,14 @@ import Testing
             CREATE TABLE forget_requests(id INTEGER PRIMARY KEY, requested_at INTEGER NOT NULL, field TEXT NOT NULL,
                 requested_by TEXT NOT NULL, events_affected INTEGER NOT NULL);
             INSERT INTO forget_requests VALUES (1, \((ReportFixture.day0 + ReportFixture.day) / 1000), 'sub', 'dpo', 5);
-            INSERT INTO forget_requests VALUES (2, \((ReportFixture.day0 + 4 * ReportFixture.day) / 1000), 'client_ip', 'dpo', 9);
+            INSERT INTO forget_requests
+                VALUES (2, \((ReportFixture.day0 + 4 * ReportFixture.day) / 1000), 'client_ip', 'dpo', 9);
             """)
         report = try ReportBuilder(try fixture.request(.gdpr, policy: ReportFixture.policy)).build()
         #expect(report.table("forget_requests")?.plain == [[1, "2026-11-30T00:00:00Z", "sub", "dpo", 5]])
-        #expect(report.section("forget_requests")?.summary.first?.hasPrefix("1 forget request in the period, affecting 5") == true)
+        #expect(
+            report.section("forget_requests")?.summary.first?.hasPrefix("1 forget request in the period, affecting 5")
+                == true)
         #expect(report.sections.map(\.requirements.first!.id) == [
             "Art. 5(1)(c)", "Art. 5(1)(e)", "Art. 17", "Art. 25", "Art. 32", "Art. 32", "Art. 5(2)",
         ])

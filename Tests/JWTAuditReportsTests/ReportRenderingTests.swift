@@ -41,7 +41,8 @@ import Testing
     @Test("JSON parses and carries event values exactly; CSV defuses formulas and quotes")
     func jsonAndCSV() throws {
         let fixture = try ReportFixture()
-        let export = try ReportExport.generate(try fixture.request(.pciDSS), format: .json, key: fixture.key, via: "cli")
+        let export = try ReportExport.generate(
+            try fixture.request(.pciDSS), format: .json, key: fixture.key, via: "cli")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(export.file)) as? [String: Any])
         #expect(object["jwtaudit_report"] as? Int == 1)
         #expect((object["signature"] as? [String: Any])?["digest"] as? String == export.signature.digest)

@@ -18,13 +18,22 @@ public struct RejectionSourceCounts: Sendable {
         public var events: Int64
     }
 
-    /// Every row, most events first, then by service, reason and address.
+    /// The rows kept (all, or the `limit` largest), most events first, then by service, reason and address.
     public var rows: [Row]
+    /// Rows in the period before any limit: distinct (service, reason, address).
+    public var totalRows: Int
+    /// Rejected events in the period, over all rows.
+    public var totalEvents: Int64
+    /// Distinct addresses (an event without one counts as one more).
+    public var distinctAddresses: Int
     /// Partitions counted by decoding blocks because they have no `rejection_sources` table.
     public var computedFromBlocks: [PartitionDay]
 
-    /// Reads the counts for the hours that overlap `from..<to` (bounds on whole hours are exact).
-    public static func read(_ directory: DataDirectory, from: Int64?, to: Int64?) throws -> RejectionSourceCounts {
+    /// Reads the counts for the hours that overlap `from..<to` (bounds on whole hours are exact),
+    /// keeping the `limit` largest rows (all when nil).
+    public static func read(_ directory: DataDirectory, from: Int64?, to: Int64?, limit: Int? = nil) throws
+        -> RejectionSourceCounts
+    {
         let fromHour = from.map(RejectionSources.hour) ?? Int64.min
         let toHour = to.map { RejectionSources.hour($0 - 1) + 1 } ?? Int64.max
         let days = try directory.partitionDays().filter { day in
@@ -38,31 +47,57 @@ public struct RejectionSourceCounts: Sendable {
                 output[index] = Result { try Self.read(directory, days[index], fromHour, toHour) }
             }
         }
-        var totals: [Row: Int64] = [:]
+        var totals: [RejectionSources.Key: Int64] = [:]
         var computed: [PartitionDay] = []
         for (day, result) in zip(days, results) {
             let (counts, fromBlocks) = try result.get()
             if fromBlocks { computed.append(day) }
-            for (key, events) in counts {
-                let row = Row(
-                    service: key.service, reason: Reason(rawValue: key.reason),
-                    clientIP: key.clientIP.isEmpty ? nil : key.clientIP, events: 0)
-                totals[row, default: 0] += events
+            if totals.isEmpty {
+                totals = counts
+            } else {
+                totals.merge(counts, uniquingKeysWith: +)
             }
         }
-        let rows = totals.map { row, events in
-            var row = row
-            row.events = events
-            return row
-        }.sorted { lhs, rhs in
-            if lhs.events != rhs.events { return lhs.events > rhs.events }
-            if lhs.service != rhs.service { return lhs.service < rhs.service }
-            let left = lhs.reason?.rawValue ?? 255
-            let right = rhs.reason?.rawValue ?? 255
-            if left != right { return left < right }
-            return (lhs.clientIP ?? "") < (rhs.clientIP ?? "")
+        var addresses = Set<String>()
+        var events: Int64 = 0
+        for (key, count) in totals {
+            addresses.insert(key.clientIP)
+            events += count
         }
-        return RejectionSourceCounts(rows: rows, computedFromBlocks: computed)
+        let keep = limit ?? totals.count
+        var best: [(key: RejectionSources.Key, events: Int64)] = []
+        best.reserveCapacity(min(keep, totals.count) + 1)
+        if keep >= totals.count {
+            best = totals.map { ($0.key, $0.value) }
+            best.sort(by: Self.before)
+        } else if keep > 0 {
+            // The `keep` largest without sorting every row: most are rejected by one integer comparison.
+            for (key, count) in totals {
+                let candidate = (key: key, events: count)
+                if best.count == keep, let worst = best.last, !Self.before(candidate, worst) { continue }
+                let position = best.firstIndex { Self.before(candidate, $0) } ?? best.count
+                best.insert(candidate, at: position)
+                if best.count > keep { best.removeLast() }
+            }
+        }
+        let rows = best.map { entry in
+            Row(
+                service: entry.key.service, reason: Reason(rawValue: entry.key.reason),
+                clientIP: entry.key.clientIP.isEmpty ? nil : entry.key.clientIP, events: entry.events)
+        }
+        return RejectionSourceCounts(
+            rows: rows, totalRows: totals.count, totalEvents: events, distinctAddresses: addresses.count,
+            computedFromBlocks: computed)
+    }
+
+    /// Most events first, then service, reason code and address.
+    private static func before(
+        _ lhs: (key: RejectionSources.Key, events: Int64), _ rhs: (key: RejectionSources.Key, events: Int64)
+    ) -> Bool {
+        if lhs.events != rhs.events { return lhs.events > rhs.events }
+        if lhs.key.service != rhs.key.service { return lhs.key.service < rhs.key.service }
+        if lhs.key.reason != rhs.key.reason { return lhs.key.reason < rhs.key.reason }
+        return lhs.key.clientIP < rhs.key.clientIP
     }
 
     private static func read(_ directory: DataDirectory, _ day: PartitionDay, _ fromHour: Int64, _ toHour: Int64)
@@ -73,13 +108,19 @@ public struct RejectionSourceCounts: Sendable {
         let hasTable = try connection.scalarInt(
             "SELECT count(*) FROM sqlite_master WHERE name = 'rejection_sources'") == 1
         guard hasTable else {
-            try RejectionSources.scan(connection, fromHour: fromHour, toHour: toHour, into: &counts)
+            var byHour: [RejectionSources.Key: Int64] = [:]
+            try RejectionSources.scan(connection, fromHour: fromHour, toHour: toHour, into: &byHour)
+            for (key, events) in byHour {
+                var key = key
+                key.hour = 0
+                counts[key, default: 0] += events
+            }
             return (counts, true)
         }
+        // Summed here rather than with GROUP BY: SQLite sorts for a GROUP BY, which cost several times more.
         let statement = try connection.prepare(
             """
-            SELECT service, reason, client_ip, sum(events) FROM rejection_sources
-            WHERE hour >= ? AND hour < ? GROUP BY service, reason, client_ip
+            SELECT service, reason, client_ip, events FROM rejection_sources WHERE hour >= ? AND hour < ?
             """)
         statement.bind(1, fromHour)
         statement.bind(2, toHour)
