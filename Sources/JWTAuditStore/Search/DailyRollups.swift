@@ -33,7 +33,7 @@ public struct DailyRollups: Sendable {
         let fromMinute = from.map { Self.floorDiv($0, 60_000_000) } ?? Int64.min
         let toMinute = to.map { -Self.floorDiv(-$0, 60_000_000) } ?? Int64.max
         let hourly = (from.map { $0 % 3_600_000_000 == 0 } ?? true) && (to.map { $0 % 3_600_000_000 == 0 } ?? true)
-        let days = try directory.partitionDays().filter { day in
+        let days = try directory.storedDays().filter { day in
             !(from.map { day.end <= $0 } ?? false) && !(to.map { day.start >= $0 } ?? false)
         }
         var results = [Result<[Row], any Error>](repeating: .success([]), count: days.count)
@@ -46,10 +46,34 @@ public struct DailyRollups: Sendable {
         return DailyRollups(rows: try results.flatMap { try $0.get() })
     }
 
+    /// The rows of `day` over both tiers (a day archived and then given late events has both).
     private static func read(
         _ directory: DataDirectory, _ day: PartitionDay, _ fromMinute: Int64, _ toMinute: Int64, hourly: Bool
     ) throws -> [Row] {
-        guard let connection = try PartitionReader.open(directory, day) else { return [] }
+        let tiers = try PartitionReader.openTiers(directory, day)
+        guard tiers.count > 1 else {
+            return try tiers.first.map { try read($0, day, fromMinute, toMinute, hourly: hourly) } ?? []
+        }
+        var events: [Row: Int64] = [:]
+        var order: [Row] = []
+        for connection in tiers {
+            for var row in try read(connection, day, fromMinute, toMinute, hourly: hourly) {
+                let count = row.events
+                row.events = 0
+                if events[row] == nil { order.append(row) }
+                events[row, default: 0] += count
+            }
+        }
+        return order.map { row in
+            var row = row
+            row.events = events[row] ?? 0
+            return row
+        }
+    }
+
+    private static func read(
+        _ connection: SQLiteConnection, _ day: PartitionDay, _ fromMinute: Int64, _ toMinute: Int64, hourly: Bool
+    ) throws -> [Row] {
         let useHours = try hourly
             && connection.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'hourly_rollups'") == 1
         let statement = try connection.prepare(

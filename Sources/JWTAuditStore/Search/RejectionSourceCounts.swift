@@ -36,7 +36,7 @@ public struct RejectionSourceCounts: Sendable {
     {
         let fromHour = from.map(RejectionSources.hour) ?? Int64.min
         let toHour = to.map { RejectionSources.hour($0 - 1) + 1 } ?? Int64.max
-        let days = try directory.partitionDays().filter { day in
+        let days = try directory.storedDays().filter { day in
             !(from.map { day.end <= $0 } ?? false) && !(to.map { day.start >= $0 } ?? false)
         }
         var results = [Result<([RejectionSources.Key: Int64], Bool), any Error>](
@@ -100,10 +100,23 @@ public struct RejectionSourceCounts: Sendable {
         return lhs.key.clientIP < rhs.key.clientIP
     }
 
+    /// The counts of `day` over both tiers; true when some were counted from blocks.
     private static func read(_ directory: DataDirectory, _ day: PartitionDay, _ fromHour: Int64, _ toHour: Int64)
         throws -> ([RejectionSources.Key: Int64], Bool)
     {
-        guard let connection = try PartitionReader.open(directory, day) else { return ([:], false) }
+        var counts: [RejectionSources.Key: Int64] = [:]
+        var computed = false
+        for connection in try PartitionReader.openTiers(directory, day) {
+            let (tier, fromBlocks) = try read(connection, fromHour, toHour)
+            counts.merge(tier, uniquingKeysWith: +)
+            computed = computed || fromBlocks
+        }
+        return (counts, computed)
+    }
+
+    private static func read(_ connection: SQLiteConnection, _ fromHour: Int64, _ toHour: Int64)
+        throws -> ([RejectionSources.Key: Int64], Bool)
+    {
         var counts: [RejectionSources.Key: Int64] = [:]
         let hasTable = try connection.scalarInt(
             "SELECT count(*) FROM sqlite_master WHERE name = 'rejection_sources'") == 1
