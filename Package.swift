@@ -174,9 +174,10 @@ let package = Package(
             ]
         ),
         // libFuzzer targets (Fuzz/run builds them with --sanitize=fuzzer); a normal build replays files.
-        .executableTarget(name: "FuzzEventDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
-        .executableTarget(name: "FuzzTokenDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
-        .executableTarget(name: "FuzzBlockDecoder", dependencies: ["JWTAuditBlocks", "JWTAuditModel"]),
+        .target(name: "FuzzReplay"),
+        .executableTarget(name: "FuzzEventDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto", "FuzzReplay"]),
+        .executableTarget(name: "FuzzTokenDecoder", dependencies: ["JWTAuditModel", "JWTAuditCrypto", "FuzzReplay"]),
+        .executableTarget(name: "FuzzBlockDecoder", dependencies: ["JWTAuditBlocks", "JWTAuditModel", "FuzzReplay"]),
         .testTarget(name: "JWTAuditModelTests", dependencies: ["JWTAuditModel", "JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditCryptoTests", dependencies: ["JWTAuditCrypto"]),
         .testTarget(name: "JWTAuditBlocksTests", dependencies: ["JWTAuditBlocks", "JWTAuditTesting"]),
