@@ -12,16 +12,6 @@ func storedEvents(_ data: String, _ filters: [String] = []) throws -> [[String: 
     }
 }
 
-/// Polls `body` until it returns true or `timeout` seconds pass.
-func eventually(timeout: Double = 20, _ body: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    repeat {
-        if try body() { return true }
-        Thread.sleep(forTimeInterval: 0.1)
-    } while Date() < deadline
-    return false
-}
-
 /// The `seq` values of `events`, each as often as it was stored.
 func sequences(_ events: [[String: Any]]) -> [Int] {
     events.compactMap { $0["seq"] as? Int }.sorted()

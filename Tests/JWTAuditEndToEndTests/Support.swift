@@ -11,16 +11,6 @@ func searchEvents(_ data: String, _ filters: [String] = []) throws -> [[String: 
     }
 }
 
-/// Polls `body` until it returns true or `timeout` seconds pass.
-func eventually(timeout: Double = 20, _ body: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    repeat {
-        if try body() { return true }
-        Thread.sleep(forTimeInterval: 0.1)
-    } while Date() < deadline
-    return false
-}
-
 /// Starts a daemon, runs `body`, stops it; on failure the daemon's log tail is attached.
 func withDaemon(_ extraArguments: [String] = [], _ body: (DaemonHarness) throws -> Void) throws {
     let daemon = try DaemonHarness(extraArguments: extraArguments)

@@ -25,15 +25,6 @@ import Testing
         }
     }
 
-    private func eventually(timeout: Double = 20, _ body: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try body() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        } while Date() < deadline
-        return false
-    }
-
     @Test("valid, expired, wrong-key, alg none and HS256-with-the-public-key tokens: 200 once, the right events and alerts")
     func attacksAreAudited() async throws {
         let daemon = try DaemonHarness()
