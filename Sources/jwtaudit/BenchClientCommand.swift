@@ -38,9 +38,7 @@ extension BenchCommand {
         }
 
         func run() async throws {
-            guard let executable = DaemonProcess.currentExecutablePath() else {
-                throw ValidationError("cannot locate this executable (/proc/self/exe)")
-            }
+            let executable = try BenchCommand.executable()
             var configuration = ClientBenchmark.Configuration(executable: executable)
             configuration.sustainedEvents = events
             configuration.emitEvents = emitEvents
@@ -48,9 +46,7 @@ extension BenchCommand {
             configuration.extraServeArguments = serveArguments
             let result: ClientBenchmark.Result
             do {
-                result = try ClientBenchmark.run(configuration) { step in
-                    FileHandle.standardError.write(Data(("bench: " + step + "\n").utf8))
-                }
+                result = try ClientBenchmark.run(configuration, progress: BenchCommand.progress)
             } catch {
                 FileHandle.standardError.write(Data("jwtaudit bench client: \(error)\n".utf8))
                 throw ExitCode(2)

@@ -10,6 +10,19 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [Ingest.self, Detect.self, Verify.self, Retention.self, Pseudonyms.self, Report.self, Client.self]
     )
 
+    /// This executable's path, which benchmarks start as their daemon.
+    static func executable() throws -> String {
+        guard let path = DaemonProcess.currentExecutablePath() else {
+            throw ValidationError("cannot locate this executable (/proc/self/exe)")
+        }
+        return path
+    }
+
+    /// Prints a benchmark's progress step on standard error.
+    @Sendable static func progress(_ step: String) {
+        FileHandle.standardError.write(Data(("bench: " + step + "\n").utf8))
+    }
+
     /// `jwtaudit bench ingest`.
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,9 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let executable = DaemonProcess.currentExecutablePath() else {
-                throw ValidationError("cannot locate this executable (/proc/self/exe)")
-            }
+            let executable = try BenchCommand.executable()
             var configuration = IngestBenchmark.Configuration(executable: executable)
             configuration.events = events
             configuration.connections = connections
@@ -72,9 +83,7 @@ struct BenchCommand: AsyncParsableCommand {
             configuration.extraServeArguments = serveArguments
             let result: IngestBenchmark.Result
             do {
-                result = try IngestBenchmark.run(configuration) { step in
-                    FileHandle.standardError.write(Data(("bench: " + step + "\n").utf8))
-                }
+                result = try IngestBenchmark.run(configuration, progress: BenchCommand.progress)
             } catch {
                 FileHandle.standardError.write(Data("jwtaudit bench ingest: \(error)\n".utf8))
                 throw ExitCode(2)

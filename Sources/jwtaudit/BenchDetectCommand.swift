@@ -31,9 +31,7 @@ extension BenchCommand {
             configuration.traffic.subjects = subjects
             configuration.uniqueTokenIDs = uniqueJTI
             configuration.limits.maxKeysPerTable = maxKeys
-            let result = DetectionBenchmark.run(configuration) {
-                FileHandle.standardError.write(Data(("bench: " + $0 + "\n").utf8))
-            }
+            let result = DetectionBenchmark.run(configuration, progress: BenchCommand.progress)
             let statistics = result.statistics
             var lines = [
                 "events              \(result.events)",

@@ -162,9 +162,7 @@ extension BenchCommand {
         /// Starts the daemon on `data` with the job every `interval` seconds, sends acknowledged
         /// events while it runs, and prints the ack latencies.
         private func liveRun(folder: String, data: DataDirectory, policyPath: String) throws {
-            guard let executable = DaemonProcess.currentExecutablePath() else {
-                throw ValidationError("cannot locate this executable (/proc/self/exe)")
-            }
+            let executable = try BenchCommand.executable()
             let socket = folder + "/jwtaudit.sock"
             log("live: starting serve on \(data.root), retention every \(interval) s, \(Int(rate)) events/s")
             let daemon = try DaemonProcess.launch(
