@@ -196,6 +196,15 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "JWTAuditCollectorTests",
+            dependencies: [
+                "JWTAuditCollector",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "JWTAuditAccessTests", dependencies: ["JWTAuditAccess", "JWTAuditStore", "JWTAuditTesting"]),
         .testTarget(
             name: "JWTAuditMetricsTests",

@@ -40,6 +40,10 @@ public struct CollectorConfiguration: Sendable {
     /// Most event lines per second the daemon reads from one connection; a faster client is read
     /// more slowly (nothing is dropped). 0: no limit. Default 0.
     public var maxLinesPerSecondPerConnection: Int = 0
+    /// Most event lines per second the daemon reads from all connections of one peer uid
+    /// together, so that opening more connections does not raise a producer's budget. 0: no
+    /// limit. Default 0.
+    public var maxLinesPerSecondPerUID: Int = 0
     /// Threads reading sockets and decoding lines. Default 1 (the writer thread takes the other
     /// core on a 2-core machine).
     public var ioThreads: Int = 1

@@ -16,6 +16,15 @@ public final class CollectorCounters: Sendable {
     public let storageAvailable = Atomic<Bool>(true)
     /// Event lines refused with `storage_unavailable` since start (never stored).
     public let eventsRefused = Atomic<Int64>(0)
+    /// Connections over `max_connections`, answered `too_many_connections` and closed.
+    public let connectionsRefused = Atomic<Int64>(0)
+    /// Connections closed with `line_timeout` (a first or started line not completed in time).
+    public let connectionsTimedOut = Atomic<Int64>(0)
+    /// Connections closed because their client read no replies for `write_stall_timeout_seconds`.
+    public let connectionsStalled = Atomic<Int64>(0)
+    /// Times a connection's reading was paused by `max_lines_per_second` or
+    /// `max_lines_per_second_per_uid`.
+    public let rateLimitPauses = Atomic<Int64>(0)
     /// Events waiting for the writer's next group commit.
     public let ingestQueueEvents = Atomic<Int64>(0)
     /// Sealed blocks written since start.

@@ -111,6 +111,8 @@ public final class CollectorService: Service, @unchecked Sendable {
         let logger = logger
         let warnings = ConnectionWarnings()
         let guardLimits = ConnectionGuard.Limits(configuration)
+        let peerBudgets = configuration.maxLinesPerSecondPerUID > 0
+            ? PeerRateBudgets(linesPerSecond: configuration.maxLinesPerSecondPerUID) : nil
         let outbound = configuration.maxOutboundBytesPerConnection
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -123,19 +125,22 @@ public final class CollectorService: Service, @unchecked Sendable {
             .childChannelInitializer { channel in
                 guard registry.add(channel, limit: configuration.maxConnections) else {
                     warnings.tooMany.record(logger, metadata: ["limit": "\(configuration.maxConnections)"])
+                    counters.connectionsRefused.wrappingAdd(1, ordering: .relaxed)
                     let limit = configuration.maxConnections
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: limit))
                     }
                 }
                 channel.closeFuture.whenComplete { _ in registry.remove(channel) }
-                return channel.eventLoop.makeCompletedFuture {
+                return PeerCredentials.read(channel).flatMapThrowing { peer in
                     try channel.pipeline.syncOperations.addHandler(
-                        ConnectionGuard(limits: guardLimits, logger: logger, warnings: warnings))
+                        ConnectionGuard(
+                            limits: guardLimits, peerUID: peer.uid, peerBudgets: peerBudgets, counters: counters,
+                            logger: logger, warnings: warnings))
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(
                             pipeline: pipeline, configuration: configuration, fingerprinter: fingerprinter,
-                            counters: counters))
+                            counters: counters, peer: peer))
                 }
             }
     }

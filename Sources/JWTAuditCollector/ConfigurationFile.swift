@@ -82,6 +82,8 @@ public enum ConfigurationFile {
                     configuration.writeStallTimeoutSeconds = try integer(member, key, 0...86_400)
                 case "max_lines_per_second":
                     configuration.maxLinesPerSecondPerConnection = try integer(member, key, 0...100_000_000)
+                case "max_lines_per_second_per_uid":
+                    configuration.maxLinesPerSecondPerUID = try integer(member, key, 0...100_000_000)
                 case "io_threads": configuration.ioThreads = try integer(member, key, 1...64)
                 case "quarantine_capacity": configuration.quarantineCapacity = try integer(member, key, 0...10_000_000)
                 case "service_bindings": configuration.serviceBindings = try bindings(member)

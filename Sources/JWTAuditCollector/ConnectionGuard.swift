@@ -15,7 +15,9 @@ import NIOCore
 ///   cannot produce many replies at once. A connection that stays unwritable for
 ///   `write_stall_timeout_seconds` is closed.
 /// - **Rate**: with `max_lines_per_second`, reading pauses as long as the connection is over
-///   its budget (a token bucket of one second's lines); nothing is dropped.
+///   its budget (a ``TokenBucket`` of one second's lines); with `max_lines_per_second_per_uid`,
+///   as long as its peer uid is over the budget all of that uid's connections share
+///   (``PeerRateBudgets``). Nothing is dropped.
 /// - **Turns**: at most ``maxLinesPerTurn`` lines are handed on per read request; the rest of a
 ///   large read waits for the next request, which the handlers after this one make only when
 ///   they want more (the in-flight bound), so one connection cannot monopolise the event loop.
@@ -50,6 +52,9 @@ final class ConnectionGuard: ChannelDuplexHandler {
     static let maxLinesPerTurn = 8_192
 
     private let limits: Limits
+    private let peerUID: UInt32
+    private let peerBudgets: PeerRateBudgets?
+    private let counters: CollectorCounters
     private let logger: Logger
     private let warnings: ConnectionWarnings
 
@@ -75,23 +80,35 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private var lineTimer: Scheduled<Void>?
     private var stallTimer: Scheduled<Void>?
 
-    /// Token bucket of the rate limit: lines that may still be handed on now (may go negative).
-    private var tokens: Double = 0
-    private var refilledAt = NIODeadline.now()
+    /// The connection's own rate budget, with `max_lines_per_second`.
+    private var connectionBudget: TokenBucket?
     private var rateTimer: Scheduled<Void>?
 
-    init(limits: Limits, logger: Logger, warnings: ConnectionWarnings) {
+    /// A guard for a connection from `peerUID`, which shares `peerBudgets` (when the per-uid
+    /// limit is set) with the uid's other connections.
+    init(
+        limits: Limits, peerUID: UInt32, peerBudgets: PeerRateBudgets?, counters: CollectorCounters,
+        logger: Logger, warnings: ConnectionWarnings
+    ) {
         self.limits = limits
+        self.peerUID = peerUID
+        self.peerBudgets = peerBudgets
+        self.counters = counters
         self.logger = logger
         self.warnings = warnings
-        tokens = Double(limits.linesPerSecond)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if limits.linesPerSecond > 0 {
+            connectionBudget = TokenBucket(linesPerSecond: limits.linesPerSecond, now: context.eventLoop.now)
+        }
     }
 
     // MARK: Inbound
 
     func channelActive(context: ChannelHandlerContext) {
         if let firstLine = limits.firstLine {
-            lineDeadline = .now() + firstLine
+            lineDeadline = context.eventLoop.now + firstLine
             scheduleLineCheck(context: context)
         }
         context.fireChannelActive()
@@ -157,8 +174,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         readPending = true
         guard !closed, context.channel.isWritable, rateTimer == nil else { return }
-        if overBudget {
-            scheduleRateResume(context: context)
+        if let wait = rateWait(context: context) {
+            scheduleRateResume(context: context, after: wait)
             return
         }
         readPending = false
@@ -192,13 +209,15 @@ final class ConnectionGuard: ChannelDuplexHandler {
     @discardableResult
     private func handOn(context: ChannelHandlerContext, _ buffer: inout ByteBuffer, checkWritable: Bool) -> Bool {
         while buffer.readableBytes > 0 {
-            if checkWritable, !context.channel.isWritable || linesThisTurn >= Self.maxLinesPerTurn || overBudget {
+            if checkWritable,
+                !context.channel.isWritable || linesThisTurn >= Self.maxLinesPerTurn || rateWait(context: context) != nil
+            {
                 return false
             }
             let slice = buffer.readSlice(length: min(Self.sliceBytes, buffer.readableBytes))!
             let lines = Self.countLines(slice)
             linesThisTurn += lines
-            if limits.linesPerSecond > 0 { tokens -= Double(lines) }
+            spendRate(lines: lines, context: context)
             context.fireChannelRead(wrapInboundOut(slice))
         }
         return true
@@ -209,8 +228,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
         context.flush()
         if !context.channel.isWritable {
             startStallTimer(context: context)
-        } else if overBudget {
-            scheduleRateResume(context: context)
+        } else if let wait = rateWait(context: context) {
+            scheduleRateResume(context: context, after: wait)
         }
     }
 
@@ -245,7 +264,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
             return
         }
         if lineStartsHere || lineDeadline == nil {
-            lineDeadline = .now() + partialLine
+            lineDeadline = context.eventLoop.now + partialLine
             scheduleLineCheck(context: context)
         }
     }
@@ -262,7 +281,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     private func checkLineDeadline(context: ChannelHandlerContext) {
         guard !closed, let deadline = lineDeadline else { return }
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         if deadline > now {
             scheduleLineCheck(context: context)
             return
@@ -276,6 +295,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
         let what = sawFirstLine ? "a line was not completed" : "no complete first line arrived"
         let seconds = (sawFirstLine ? limits.partialLine : limits.firstLine)!.nanoseconds / 1_000_000_000
         warnings.lineTimeout.record(logger, metadata: ["limit.seconds": "\(seconds)"])
+        counters.connectionsTimedOut.wrappingAdd(1, ordering: .relaxed)
         closeWithError(context: context, .lineTimeout, "\(what) within \(seconds) s; closing the connection")
     }
 
@@ -302,6 +322,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
                 handler.logger,
                 metadata: ["limit.seconds": "\(writeStall.nanoseconds / 1_000_000_000)"]
             )
+            handler.counters.connectionsStalled.wrappingAdd(1, ordering: .relaxed)
             handler.closed = true
             handler.stalled = true
             handler.cancelTimers()
@@ -311,14 +332,26 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     // MARK: Rate
 
-    /// Over the rate budget (after refilling the bucket for the time passed).
-    private var overBudget: Bool {
-        let rate = limits.linesPerSecond
-        guard rate > 0 else { return false }
-        let now = NIODeadline.now()
-        tokens = min(Double(rate), tokens + Double((now - refilledAt).nanoseconds) / 1e9 * Double(rate))
-        refilledAt = now
-        return tokens <= 0
+    /// How long reading must wait for the rate limits (after refilling the budgets for the time
+    /// passed); `nil` when it may go on.
+    private func rateWait(context: ChannelHandlerContext) -> TimeAmount? {
+        guard connectionBudget != nil || peerBudgets != nil else { return nil }
+        let now = context.eventLoop.now
+        var wait: TimeAmount?
+        if var budget = connectionBudget {
+            budget.refill(now: now)
+            connectionBudget = budget
+            if budget.isEmpty { wait = budget.waitForNextLine }
+        }
+        if let peerWait = peerBudgets?.wait(uid: peerUID, now: now) {
+            wait = max(wait ?? .zero, peerWait)
+        }
+        return wait
+    }
+
+    private func spendRate(lines: Int, context: ChannelHandlerContext) {
+        connectionBudget?.spend(lines: lines)
+        peerBudgets?.spend(uid: peerUID, lines: lines, now: context.eventLoop.now)
     }
 
     private static func countLines(_ slice: ByteBuffer) -> Int {
@@ -336,10 +369,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
         }
     }
 
-    /// Resumes once the bucket holds a line again.
-    private func scheduleRateResume(context: ChannelHandlerContext) {
+    /// Resumes reading after `wait`, when the budgets hold a line again.
+    private func scheduleRateResume(context: ChannelHandlerContext, after wait: TimeAmount) {
         guard rateTimer == nil, !closed else { return }
-        let wait = TimeAmount.nanoseconds(Int64((1 - tokens) / Double(limits.linesPerSecond) * 1e9) + 1)
+        counters.rateLimitPauses.wrappingAdd(1, ordering: .relaxed)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         rateTimer = context.eventLoop.scheduleTask(in: wait) {
             let (handler, context) = bound.value

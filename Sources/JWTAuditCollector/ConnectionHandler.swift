@@ -24,7 +24,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var reference: ConnectionReference?
     private var mode = Mode.awaitingFirstLine
-    private var peer = PeerCredentials.unknown
+    /// Who is on the other end (`SO_PEERCRED`), read when the connection was accepted.
+    private let peer: PeerCredentials
     private var producer: String?
     private var receivedAt: Int64 = 0
 
@@ -52,7 +53,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private static let maxBatchEvents = 4_096
 
     init(pipeline: IngestPipeline, configuration: CollectorConfiguration, fingerprinter: TokenFingerprinterBox,
-         counters: CollectorCounters) {
+         counters: CollectorCounters, peer: PeerCredentials) {
+        self.peer = peer
         self.pipeline = pipeline
         self.configuration = configuration
         self.counters = counters
@@ -74,8 +76,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         counters.connectionsOpen.wrappingAdd(1, ordering: .relaxed)
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        PeerCredentials.read(context.channel).whenSuccess { bound.value.peer = $0 }
         context.fireChannelActive()
     }
 

@@ -86,6 +86,14 @@ public final class DaemonMetrics: @unchecked Sendable {
         if let free = sources.directory.availableBytes() { gauge("jwtaudit_storage_free_bytes", []).record(free) }
         gauge("jwtaudit_ingest_queue_events", []).record(collector.ingestQueueEvents.load(ordering: .relaxed))
         gauge("jwtaudit_connections", []).record(collector.connectionsOpen.load(ordering: .relaxed))
+        for (reason, total) in [
+            ("too_many_connections", collector.connectionsRefused.load(ordering: .relaxed)),
+            ("line_timeout", collector.connectionsTimedOut.load(ordering: .relaxed)),
+            ("write_stall", collector.connectionsStalled.load(ordering: .relaxed)),
+        ] {
+            counter("jwtaudit_connections_closed_total", [("reason", reason)], total)
+        }
+        counter("jwtaudit_rate_limit_pauses_total", [], collector.rateLimitPauses.load(ordering: .relaxed))
         let days = (try? sources.directory.partitionDays()) ?? []
         let bytes = days.reduce(Int64(0)) { $0 + sources.directory.partitionBytes($1) }
         gauge("jwtaudit_store_size_bytes", []).record(bytes)

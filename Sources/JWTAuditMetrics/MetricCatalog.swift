@@ -62,6 +62,10 @@ public enum MetricCatalog {
               help: "Events waiting for the writer's next group commit."),
         Entry(name: "jwtaudit_connections", kind: .gauge, labels: [],
               help: "Open producer connections on the Unix socket."),
+        Entry(name: "jwtaudit_connections_closed_total", kind: .counter, labels: ["reason"],
+              help: "Connections the daemon refused or closed for a limit: too_many_connections, line_timeout, write_stall."),
+        Entry(name: "jwtaudit_rate_limit_pauses_total", kind: .counter, labels: [],
+              help: "Times a connection's reading was paused by max_lines_per_second or max_lines_per_second_per_uid."),
         // Detection
         Entry(name: "jwtaudit_detection_queue_events", kind: .gauge, labels: [],
               help: "Committed events waiting for detection."),

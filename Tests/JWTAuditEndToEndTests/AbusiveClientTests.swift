@@ -13,7 +13,7 @@ struct AbusiveClientTests {
         let config = try ConfigurationFixture(
             "{\"first_line_timeout_seconds\": 2, \"partial_line_timeout_seconds\": 2}"
         )
-        try withDaemon(["--config", config.path]) { daemon in
+        try withDaemon(["--config", config.path, "--metrics-without-token-on-loopback"]) { daemon in
             let started = Date()
             let silent = try daemon.connect()
             let half = try daemon.connectAcknowledged(client: "half")
@@ -54,6 +54,7 @@ struct AbusiveClientTests {
             let subjects = Set(try searchEvents(daemon.dataPath).compactMap { $0["sub"] as? String })
             #expect(subjects == ["idle-1", "idle-2"], "nothing of the cut-off lines is stored")
             #expect(daemon.log(tail: 50).contains("line not completed in time"))
+            #expect(try daemon.metric("jwtaudit_connections_closed_total{reason=\"line_timeout\"}") == 3)
         }
     }
 
@@ -62,7 +63,7 @@ struct AbusiveClientTests {
     )
     func deafClient() throws {
         let config = try ConfigurationFixture("{\"max_outbound_bytes\": 65536, \"write_stall_timeout_seconds\": 3}")
-        try withDaemon(["--config", config.path]) { daemon in
+        try withDaemon(["--config", config.path, "--metrics-without-token-on-loopback"]) { daemon in
             let before = try #require(residentKiB(daemon.pid))
             let deaf = try daemon.connectAcknowledged(client: "deaf")
             deaf.setReceiveBuffer(4_096)
@@ -95,6 +96,7 @@ struct AbusiveClientTests {
             try other.send(EventLine.validate(sub: "after-deaf"))
             try other.awaitAck(1)
             #expect(daemon.log(tail: 50).contains("has not read its replies in time"))
+            #expect(try daemon.metric("jwtaudit_connections_closed_total{reason=\"write_stall\"}") == 1)
         }
     }
 
@@ -126,7 +128,7 @@ struct AbusiveClientTests {
     )
     func manyIdleConnections() throws {
         let config = try ConfigurationFixture("{\"max_connections\": 1001}")
-        try withDaemon(["--config", config.path]) { daemon in
+        try withDaemon(["--config", config.path, "--metrics-without-token-on-loopback"]) { daemon in
             let before = try #require(residentKiB(daemon.pid))
             var idle: [RawSocketClient] = []
             for _ in 0..<1_000 {
@@ -164,6 +166,7 @@ struct AbusiveClientTests {
             )
             #expect(try searchEvents(daemon.dataPath).count == 500)
             #expect(daemon.log(tail: 50).contains("connection refused: too many open"))
+            #expect(try daemon.metric("jwtaudit_connections_closed_total{reason=\"too_many_connections\"}") ?? 0 >= 1)
         }
     }
 
@@ -218,6 +221,26 @@ struct AbusiveClientTests {
         }
     }
 
+    @Test("max_lines_per_second_per_uid holds all connections of one uid to one budget; pauses are counted")
+    func perUIDRateLimit() throws {
+        let config = try ConfigurationFixture("{\"max_lines_per_second_per_uid\": 2000}")
+        try withDaemon(["--config", config.path, "--metrics-without-token-on-loopback"]) { daemon in
+            let started = Date()
+            let floods = (0..<3).map { Flooder(daemon: daemon, client: "flood-\($0)") }
+            Thread.sleep(forTimeInterval: 4)
+            let flooded = floods.map { $0.stop() }
+            let elapsed = Date().timeIntervalSince(started)
+            let total = flooded.reduce(0, +)
+            // The bucket starts full: one second's lines on top of the rate.
+            #expect(total <= Int(2_000 * (elapsed + 1) * 1.25), "\(flooded) lines in \(elapsed) s at 2,000 a second")
+            #expect(total >= Int(2_000 * elapsed * 0.5), "the uid was starved: \(flooded) lines in \(elapsed) s")
+            let stored = try searchEvents(daemon.dataPath, ["--service", "flood"]).count
+            #expect(stored == total)
+            let pauses = try daemon.metric("jwtaudit_rate_limit_pauses_total")
+            #expect((pauses ?? 0) > 0)
+        }
+    }
+
     @Test("each limit is a setting of the configuration file; a value out of its range is refused with line and field")
     func limitsAreSettings() throws {
         let cases: [(key: String, value: String, range: String)] = [
@@ -226,6 +249,7 @@ struct AbusiveClientTests {
             ("max_outbound_bytes", "1024", "4096 to 1073741824"),
             ("write_stall_timeout_seconds", "1.5", "0 to 86400"),
             ("max_lines_per_second", "\"fast\"", "0 to 100000000"),
+            ("max_lines_per_second_per_uid", "-5", "0 to 100000000"),
             ("max_in_flight_events", "0", "1 to 10000000"),
         ]
         for (key, value, range) in cases {
@@ -289,14 +313,14 @@ final class Flooder: @unchecked Sendable {
     private let thread: Thread
     private let done = DispatchSemaphore(value: 0)
 
-    init(daemon: DaemonHarness) {
+    init(daemon: DaemonHarness, client name: String = "flood") {
         let path = daemon.socketPath
         let state = state
         let done = done
         thread = Thread {
             defer { done.signal() }
             guard let client = try? RawSocketClient(path: path),
-                (try? client.send(RawSocketClient.hello(client: "flood"))) != nil,
+                (try? client.send(RawSocketClient.hello(client: name))) != nil,
                 (try? client.readLine(timeout: 10)) != nil
             else { return }
             let chunk = Array((0..<2_000).map { EventLine.validate(service: "flood", sub: "f-\($0)") }.joined().utf8)

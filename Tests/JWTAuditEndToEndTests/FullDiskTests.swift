@@ -21,14 +21,8 @@ struct FullDiskTests {
         let mount = try SmallFileSystem(path: daemon.dataPath, megabytes: 64)
         defer { mount.unmount() }
         try daemon.start()
-        let port = try daemon.httpPort()
-        func metric(_ name: String) throws -> Double? {
-            let scrape = try HTTPTestClient.request("GET", "/metrics", port: port).text
-            let line = scrape.split(separator: "\n").first { $0.hasPrefix(name + " ") }
-            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
-        }
-        #expect(try metric("jwtaudit_storage_available") == 1)
-        #expect(try (metric("jwtaudit_storage_free_bytes") ?? 0) > Double(1 << 20))
+        #expect(try daemon.metric("jwtaudit_storage_available") == 1)
+        #expect(try (daemon.metric("jwtaudit_storage_free_bytes") ?? 0) > Double(1 << 20))
 
         let producer = ResendingProducer(name: "disk-1", socketPath: daemon.socketPath, window: 1_000)
         producer.start()
@@ -41,8 +35,8 @@ struct FullDiskTests {
             eventually(timeout: 120) { producer.refusals > 0 },
             "never refused; log: \(daemon.log(tail: 10))")
         let stalled = producer.acknowledged
-        #expect(try metric("jwtaudit_storage_available") == 0)
-        #expect(try (metric("jwtaudit_commit_failures_total") ?? 0) >= 1)
+        #expect(try daemon.metric("jwtaudit_storage_available") == 0)
+        #expect(try (daemon.metric("jwtaudit_commit_failures_total") ?? 0) >= 1)
         #expect(daemon.log(tail: 200).contains("storage unavailable"))
 
         // The daemon keeps running and accepting connections; a flood of fire-and-forget lines is
@@ -53,7 +47,7 @@ struct FullDiskTests {
         for _ in 0..<150 { try flood.send(lines) }
         flood.finishSending()
         #expect(
-            try eventually(timeout: 60) { try (metric("jwtaudit_events_refused_total") ?? 0) >= 300_000 },
+            try eventually(timeout: 60) { try (daemon.metric("jwtaudit_events_refused_total") ?? 0) >= 300_000 },
             "the flood of 300,000 lines was not refused")
         let growth = try Self.residentBytes(try #require(daemon.pid)) - rssBefore
         #expect(growth < 48 << 20, "resident memory grew \(growth >> 20) MiB while refusing ~60 MiB of lines")
@@ -68,7 +62,7 @@ struct FullDiskTests {
         #expect(
             eventually(timeout: 60) { producer.acknowledged > stalled + 1_000 },
             "acks did not resume; log: \(daemon.log(tail: 10))")
-        #expect(try metric("jwtaudit_storage_available") == 1)
+        #expect(try daemon.metric("jwtaudit_storage_available") == 1)
         #expect(daemon.log(tail: 200).contains("storage available again"))
         producer.finish()
         let finished = producer.wait(timeout: 60)
