@@ -14,7 +14,8 @@ enum ClockNoise {
         case .notYetValid: return true
         case .expired:
             guard let exp = event.expiresAt else { return true }
-            return exp.multipliedReportingOverflow(by: 1_000_000).partialValue >= event.timestamp &- staleAfter
+            // `exp` is whatever the client sent: clamp, so that a far-future `exp` stays in the future.
+            return SaturatingTime.micros(seconds: exp) >= SaturatingTime.difference(event.timestamp, staleAfter)
         default: return false
         }
     }

@@ -83,6 +83,16 @@ import Testing
             return event
         })
         #expect(stolen.fired(.tokenSpray).count == 1)
+
+        // A client-sent `exp` at the end of the 64-bit range is far in the future, not (wrapped
+        // into microseconds) in the past: such "expired" rejections stay clock noise.
+        let farFuture = DetectionHarness()
+        farFuture.feed((0..<10).map {
+            var event = TokenEvent.validate(at: Double($0) * 10, outcome: .rejected, reason: .expired, ip: "203.0.113.56", sub: "far-\($0)")
+            event.expiresAt = Int64.max
+            return event
+        })
+        #expect(farFuture.fired(.tokenSpray).isEmpty)
     }
 
     @Test("token_replay: one access jti from 3 distinct IPs in 10 minutes; many uses from one IP are fine")
