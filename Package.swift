@@ -212,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuditRetentionTests",
-            dependencies: ["JWTAuditRetention", "JWTAuditModel", "JWTAuditStore", "JWTAuditTesting"]
+            dependencies: ["JWTAuditRetention", "JWTAuditModel", "JWTAuditStore", "JWTAuditCrypto", "JWTAuditTesting"]
         ),
         .testTarget(
             name: "JWTAuditReportsTests",

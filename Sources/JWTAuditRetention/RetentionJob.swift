@@ -5,7 +5,7 @@ import JWTAuditStore
 /// both tiers, lets ``RetentionPlanner`` decide, then
 ///
 /// - moves each **closed** day (ended more than ``lateness`` ago) whose blocks are all past their
-///   online period out of the online tier: blocks due for the archive are recompressed into the
+///   online period out of the online tier: blocks due for the archive are copied into the
 ///   day's archive file, blocks past keep (and not held) are deleted with tombstones, and the
 ///   online partition file is removed on the writer's thread, only if nothing was written to it
 ///   meanwhile (else the move is undone and the day waits for the next run);
@@ -13,7 +13,7 @@ import JWTAuditStore
 ///   archive tier (VACUUM there, or the archive file removed);
 /// - records the run in `meta.sqlite` and chains its record into the hash chain.
 ///
-/// The heavy work (reading, recompressing, writing archive files, VACUUM) runs on the caller's
+/// The heavy work (reading and checking blocks, writing archive files, VACUUM) runs on the caller's
 /// thread, outside the writer's transactions; only the partition removal and the chaining of the
 /// run record go through ``EventWriterAccess``.
 public struct RetentionJob: Sendable {
@@ -51,9 +51,11 @@ public struct RetentionJob: Sendable {
     public let policy: RetentionPolicy
     /// How long after its end a day counts as closed (µs): late events are rare past it. Default 1 h.
     public var lateness: Int64 = 3_600_000_000
-    /// zlib level of the archive tier.
-    public var archiveLevel: Int32 = BlockRecompressor.archiveLevel
-    /// Whether to recompress on every core (true by hand) or on the job's thread only (the daemon).
+    /// zlib level to recompress archived blocks at; `nil` (the default) copies them as they are.
+    /// Measured on the load generator's traffic, level 9 made payloads 1.3% larger at most of the
+    /// run's CPU (docs/benchmarks.md, "Retention"), and copied blocks keep their inclusion proofs.
+    public var archiveLevel: Int32?
+    /// Whether to check (and recompress) on every core (true by hand) or on the job's thread only (the daemon).
     public var parallel = true
 
     /// A job over `directory` under `policy`.

@@ -6,7 +6,7 @@ import Logging
 import ServiceLifecycle
 
 /// Runs the retention job inside the daemon on the policy's `schedule` (docs/retention.md). The job
-/// runs on a thread of its own at a lower priority, reading, recompressing and vacuuming outside
+/// runs on a thread of its own at a lower priority, reading, copying and vacuuming outside
 /// the writer's transactions; it reaches the writer thread only to remove an emptied partition and
 /// to chain its run record, a few milliseconds each between group commits.
 public final class RetentionService: Service, @unchecked Sendable {
@@ -74,7 +74,7 @@ public final class RetentionService: Service, @unchecked Sendable {
         let writer = writer
         let result: Result<RetentionJob.Report, any Error> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                // Below the writer thread, so that recompression on a busy machine yields to ingest.
+                // Below the writer thread, so that the job on a busy machine yields to ingest.
                 // (On Linux the nice value is per thread, and 0 names the calling one.)
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
                 continuation.resume(returning: Result { try job.run(now: Self.now(), writer: writer) })

@@ -43,6 +43,9 @@ extension BenchCommand {
         @Option(help: "Seconds between the live daemon's runs (its first run after that delay).")
         var interval: Double = 5
 
+        @Option(help: "Recompress archived blocks at this zlib level (1-9) in the offline run, as the archive did before it copied blocks unchanged.")
+        var recompressLevel: Int32?
+
         @Flag(help: "Skip the live-daemon part.")
         var offlineOnly = false
 
@@ -58,6 +61,9 @@ extension BenchCommand {
                 throw ValidationError("need 0 <= --online-days <= --keep-days, --keep-days >= 1")
             }
             guard rate > 0, interval > 0 else { throw ValidationError("--rate and --interval must be positive") }
+            if let recompressLevel, !(1...9).contains(recompressLevel) {
+                throw ValidationError("--recompress-level must be from 1 to 9")
+            }
         }
 
         func run() throws {
@@ -84,8 +90,9 @@ extension BenchCommand {
             log("retention run (offline, by hand)")
             let cpuBefore = Self.cpuSeconds()
             let runStart = Date()
-            let report = try RetentionJob(directory: offline, policy: policy).run(
-                now: Int64(Date().timeIntervalSince1970 * 1_000_000), dryRun: false)
+            var job = RetentionJob(directory: offline, policy: policy)
+            job.archiveLevel = recompressLevel
+            let report = try job.run(now: Int64(Date().timeIntervalSince1970 * 1_000_000), dryRun: false)
             let seconds = Date().timeIntervalSince(runStart)
             let cpu = Self.cpuSeconds() - cpuBefore
             let bytesAfter = IngestBenchmark.directorySize(offline.root)

@@ -53,7 +53,7 @@ struct RetentionCommand: ParsableCommand {
             abstract: "Move events past their online period to the archive tier; delete those past keep (unless held).",
             discussion: """
                 Judged by event time. A closed day whose blocks are all past their online period moves to \
-                the archive tier (recompressed, still searchable); a block is deleted, leaving a tombstone, \
+                the archive tier (separate files, still searchable and provable); a block is deleted, leaving a tombstone, \
                 when its newest event is past the longest keep_days of every policy that could match it and \
                 no legal hold could cover it. Every run is recorded in meta.sqlite and chained into the hash \
                 chain. The daemon runs the job on the policy's schedule; by hand it refuses to run while a \

@@ -83,7 +83,7 @@ struct VerifyCommand: ParsableCommand {
         if report.archivedBlocks > 0, let first = report.archiveDays.first, let last = report.archiveDays.last {
             lines.append(
                 "archive tier: \(count(report.archivedBlocks, "block")), \(count(report.archivedEvents, "event")) in "
-                    + "\(count(report.archiveDays.count, "file")) (\(first.name) … \(last.name)); recompressed bytes "
+                    + "\(count(report.archiveDays.count, "file")) (\(first.name) … \(last.name)); stored bytes "
                     + "match their retention runs' records")
         }
         if report.runRecords > 0 {

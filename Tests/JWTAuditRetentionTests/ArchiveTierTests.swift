@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuditCrypto
 import JWTAuditModel
 import JWTAuditStore
 import JWTAuditTesting
@@ -177,12 +178,57 @@ struct ArchiveTierTests {
         }
     }
 
-    @Test("archived blocks take fewer bytes per event than online ones")
-    func recompressionSaves() throws {
+    @Test("archived blocks keep their online bytes: the payload their hash covers, unchanged")
+    func copiedUnchanged() throws {
         let fixture = try ArchiveFixture(days: [(-200, "archived")])
+        let online = try SQLiteConnection(path: fixture.directory.partitionPath(fixture.day(-200)))
+            .prepare("SELECT data FROM blocks WHERE seq IS NOT NULL")
+        #expect(try online.step())
+        let before = online.blob(0)
         let report = try fixture.run()
-        #expect(report.archive.bytesBefore > 0)
-        #expect(report.archive.bytesAfter < report.archive.bytesBefore)
+        #expect(report.archive.bytesAfter == report.archive.bytesBefore)
+        let archived = try SQLiteConnection(path: fixture.directory.archivePath(fixture.day(-200)))
+            .prepare("SELECT data, payload_digest FROM blocks")
+        #expect(try archived.step())
+        #expect(archived.blob(0) == before)
+        #expect(SHA256.hash(archived.blob(0)) == archived.blob(1))
+    }
+
+    @Test("with a recompression level, archived blocks are recompressed, still decode, and verify passes")
+    func recompressed() throws {
+        let fixture = try ArchiveFixture(days: [(-200, "archived")])
+        let before = try fixture.found("archived")
+        var job = RetentionJob(directory: fixture.directory, policy: fixture.policy)
+        job.archiveLevel = 9
+        let report = try job.run(now: fixture.now, dryRun: false)
+        #expect(report.archive.blocks == 1)
+        let archived = try SQLiteConnection(path: fixture.directory.archivePath(fixture.day(-200)))
+            .prepare("SELECT data, payload_digest FROM blocks")
+        #expect(try archived.step())
+        #expect(SHA256.hash(archived.blob(0)) != archived.blob(1), "level 9 left the bytes as they were")
+        #expect(try fixture.found("archived") == before)
+        #expect(try fixture.verify().isIntact)
+    }
+
+    @Test("after a run, events in both tiers get inclusion proofs that verify against a new checkpoint")
+    func proofsAfterRetention() throws {
+        let fixture = try ArchiveFixture()
+        _ = try fixture.run()
+        let checkpointer = try Checkpointer(
+            directory: fixture.directory, externalFile: fixture.folder.file("cp.ndjson"), now: 3_000)
+        #expect(try checkpointer.checkpoint(now: 4_000)?.treeSize == 5)
+        for subject in ["recent", "archived", "held-user"] {
+            var query = EventQuery()
+            query.subject = subject
+            var located: [(AuditEvent, EventLocation)] = []
+            try EventSearch(directory: fixture.directory).runLocated(query) { event, location in
+                if let location { located.append((event, location)) }
+            }
+            let (event, location) = try #require(located.last, "\(subject): no located event")
+            let proof = try InclusionProof.make(directory: fixture.directory, location: location)
+            let proven = try InclusionProof(json: Array(proof.json.utf8)).verify(keys: [checkpointer.publicKey])
+            #expect(proven == event, "\(subject)")
+        }
     }
 
     @Test("a late event written while the day is moved defers the day: nothing is lost or doubled")

@@ -1,6 +1,6 @@
 /// The tables of one archive file (`DATA/archive/events-DAY.sqlite`). They mirror a partition's
 /// `blocks` and `rollups`, so search and statistics read both tiers with the same queries, plus what
-/// the hash chain needs of a block whose stored bytes were recompressed (docs/integrity.md):
+/// the hash chain needs of a block whose stored bytes may have been recompressed (docs/integrity.md):
 /// `payload_digest`, the SHA-256 of the online payload that the block's hash covers, and `run_id`,
 /// the retention run that moved it (whose chained record attests the new bytes).
 enum ArchiveSchema {

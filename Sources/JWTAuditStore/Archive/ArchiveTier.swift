@@ -5,8 +5,8 @@ import JWTAuditCrypto
 import JWTAuditModel
 
 /// The archive tier (docs/storage.md): one SQLite file per day in `DATA/archive/`, written only by
-/// the retention job, holding blocks past their online period recompressed harder
-/// (``BlockRecompressor``), with the day's rollups. Search and statistics read it beside the online
+/// the retention job, holding blocks past their online period (their bytes as they were online, or
+/// recompressed with ``BlockRecompressor`` when a level is given), with the day's rollups. Search and statistics read it beside the online
 /// partitions. Every method works on connections of its own; the event writer never opens these files.
 public struct ArchiveTier {
     /// What ``archive(_:blockIDs:copyRollups:runID:level:)`` moved, so that it can be undone.
@@ -25,9 +25,9 @@ public struct ArchiveTier {
 
     /// The data folder.
     public let directory: DataDirectory
-    /// Blocks read, recompressed and inserted at a time (bounds memory on large days).
+    /// Blocks read, checked and inserted at a time (bounds memory on large days).
     var chunkBlocks = 32
-    /// Whether blocks are recompressed on every core (by hand) or on the calling thread only (in the
+    /// Whether blocks are checked (and recompressed) on every core (by hand) or on the calling thread only (in the
     /// daemon, where the job runs at a lower priority than the writer thread).
     public var parallel = true
 
@@ -39,7 +39,7 @@ public struct ArchiveTier {
     // MARK: - Moving blocks in
 
     /// Copies the sealed blocks `blockIDs` of `day`'s online partition into the day's archive file,
-    /// recompressed at `level`, in one transaction. With `copyRollups` the partition's rollups are
+    /// byte for byte (or recompressed at `level`, when given), in one transaction. With `copyRollups` the partition's rollups are
     /// added to the archive's as they are (every event of the day moves); otherwise the rollups of
     /// the moved events are counted from them. The partition is read in one read transaction, so
     /// the returned snapshot matches what was copied. The online partition is not changed.
@@ -48,7 +48,7 @@ public struct ArchiveTier {
     /// damaged bytes): nothing is written and the error names it.
     public func archive(
         _ day: PartitionDay, blockIDs: Set<Int64>, copyRollups: Bool, runID: Int64,
-        level: Int32 = BlockRecompressor.archiveLevel
+        level: Int32? = nil
     ) throws -> Move {
         guard let source = try PartitionReader.open(directory, day) else {
             throw IntegrityError("partition \(day.name) is not there")
@@ -194,7 +194,7 @@ public struct ArchiveTier {
     // MARK: - Reading for verification
 
     /// An archived block as the verifier sees it: the chained block (its header carrying the online
-    /// payload digest its hash covers) and the SHA-256 of the recompressed bytes stored now.
+    /// payload digest its hash covers) and the SHA-256 of the bytes stored now.
     struct ScannedBlock: Sendable {
         var block: StoredBlock
         var archivedDigest: [UInt8]
@@ -252,7 +252,7 @@ public struct ArchiveTier {
         }
     }
 
-    /// A block recompressed, with its digest and (when asked) its events' rollups.
+    /// A block as it goes into the archive, with its digest and (when asked) its events' rollups.
     struct Converted: Sendable {
         var data: [UInt8] = []
         var digest: [UInt8] = []
@@ -260,8 +260,8 @@ public struct ArchiveTier {
         var failure: String?
     }
 
-    /// Recompresses `rows` on every core, after checking each against its hash.
-    static func convert(_ rows: [SourceRow], countRollups: Bool, level: Int32, parallel: Bool) throws -> [Converted] {
+    /// Checks `rows` against their hashes and, with a `level`, recompresses them; on every core.
+    static func convert(_ rows: [SourceRow], countRollups: Bool, level: Int32?, parallel: Bool) throws -> [Converted] {
         var results = [Converted](repeating: Converted(), count: rows.count)
         results.withUnsafeMutableBufferPointer { output in
             nonisolated(unsafe) let output = output
@@ -274,9 +274,14 @@ public struct ArchiveTier {
                     return
                 }
                 do {
-                    let data = try BlockRecompressor.recompress(row.data, level: level)
-                    output[index].data = data
-                    output[index].digest = SHA256.hash(data)
+                    if let level {
+                        let data = try BlockRecompressor.recompress(row.data, level: level)
+                        output[index].data = data
+                        output[index].digest = SHA256.hash(data)
+                    } else {
+                        output[index].data = row.data
+                        output[index].digest = row.header.payloadDigest
+                    }
                     if countRollups { output[index].rollups = RollupRow.counting(try BlockCodec.decode(row.data)) }
                 } catch {
                     output[index].failure = "block \(row.header.sequence) cannot be recompressed: \(error)"

@@ -43,29 +43,34 @@ public struct InclusionProof: Sendable {
 
     // MARK: - Making
 
-    /// The proof for the event at `location`, against the newest checkpoint in the store that
-    /// covers its block.
+    /// The proof for the event at `location`, in the online or the archive tier, against the
+    /// newest checkpoint in the store that covers its block.
     public static func make(directory: DataDirectory, location: EventLocation) throws -> InclusionProof {
-        if let archive = try PartitionReader.openArchive(directory, location.day),
-            try archive.scalarInt("SELECT count(*) FROM blocks WHERE seq = \(location.block)") == 1
-        {
-            throw IntegrityError(
-                "block \(location.block) is in the archive tier: its payload was recompressed and a proof needs the "
-                    + "bytes its hash covers; proofs are made for online blocks only (docs/integrity.md)")
-        }
-        guard let connection = try PartitionReader.open(directory, location.day) else {
-            throw IntegrityError("there is no partition \(location.day.name)")
-        }
-        try StoredBlock.requireChainColumns(connection, location.day)
-        let statement = try connection.prepare(
-            """
+        let select = """
             SELECT min_ts, max_ts, min_received, max_received, event_count, format, prev_hash, hash, keys, data
             FROM blocks WHERE seq = ?
-            """)
-        statement.bind(1, location.block)
-        guard try statement.step() else {
-            throw IntegrityError("partition \(location.day.name) holds no block \(location.block)")
+            """
+        // The statement with its connection, which must outlive it.
+        var found: (connection: SQLiteConnection, statement: SQLiteStatement)?
+        var archived = false
+        if let connection = try PartitionReader.open(directory, location.day) {
+            try StoredBlock.requireChainColumns(connection, location.day)
+            let statement = try connection.prepare(select)
+            statement.bind(1, location.block)
+            if try statement.step() { found = (connection, statement) }
         }
+        if found == nil, let archive = try PartitionReader.openArchive(directory, location.day) {
+            let statement = try archive.prepare(select)
+            statement.bind(1, location.block)
+            if try statement.step() {
+                found = (archive, statement)
+                archived = true
+            }
+        }
+        guard let found else {
+            throw IntegrityError("neither tier of \(location.day.name) holds block \(location.block)")
+        }
+        let statement = found.statement
         let payload = statement.blob(9)
         let header = BlockHeader(
             sequence: location.block, day: location.day, minTimestamp: statement.int64(0),
@@ -75,7 +80,11 @@ public struct InclusionProof: Sendable {
         let previous = statement.blob(6)
         let hash = statement.blob(7)
         guard header.hash(previous: previous) == hash else {
-            throw IntegrityError("block \(location.block) does not match its hash; run jwtaudit verify")
+            throw IntegrityError(
+                archived
+                    ? "archived block \(location.block) is not stored as its hash covers it: it was recompressed (by "
+                        + "a version before 2026-11-29) or altered; run jwtaudit verify"
+                    : "block \(location.block) does not match its hash; run jwtaudit verify")
         }
         let events = try BlockCodec.decode(payload)
         guard location.index < events.count else {
@@ -99,13 +108,15 @@ public struct InclusionProof: Sendable {
         } catch {
             throw IntegrityError("the event cannot be written as JSON: \(error.message)")
         }
+        withExtendedLifetime(found.connection) {}
         return InclusionProof(
             location: location, event: eventJSON, header: header, previousHash: previous, blockHash: hash,
             payload: payload, path: MerkleTree.inclusionPath(index: Int(location.block - 1), leaves[...]),
             checkpoint: checkpoint)
     }
 
-    /// Leaf hashes of blocks 1…`size`, read from every partition.
+    /// Leaf hashes of links 1…`size` of the chain: blocks of every partition, then the links kept
+    /// outside them (archived blocks, tombstones, retention run records).
     private static func leafHashes(_ directory: DataDirectory, upTo size: Int64) throws -> [[UInt8]] {
         var hashes = [[UInt8]?](repeating: nil, count: Int(size))
         for day in try directory.partitionDays() {
@@ -115,6 +126,10 @@ public struct InclusionProof: Sendable {
             while try statement.step() {
                 hashes[Int(statement.int64(0) - 1)] = MerkleTree.leafHash(statement.blob(1))
             }
+        }
+        for link in try ChainLinks.outsidePartitions(directory, after: 0)
+        where link.sequence <= size && hashes[Int(link.sequence - 1)] == nil {
+            hashes[Int(link.sequence - 1)] = MerkleTree.leafHash(link.hash)
         }
         return try hashes.enumerated().map { index, hash in
             guard let hash else { throw IntegrityError("block \(index + 1) is missing; run jwtaudit verify") }

@@ -29,7 +29,7 @@ public struct StoreVerifier {
         report.events = blocks.reduce(0) { $0 + $1.header.eventCount }
         var stored = Set(blocks.map(\.header.sequence))
         // The archive tier: each block's header carries the online payload digest its hash covers;
-        // the recompressed bytes are checked against the run records below.
+        // the stored bytes (copied, or recompressed) are checked against the run records below.
         report.archiveDays = try directory.archiveDays()
         let archived = try Self.scanArchives(directory, report.archiveDays)
         var inArchive: [ArchiveTier.ScannedBlock] = []
@@ -98,7 +98,7 @@ public struct StoreVerifier {
             else {
                 report.failure = IntegrityFailure(
                     kind: .altered, sequence: block.header.sequence, day: block.day, blockID: block.id,
-                    detail: "archived block: its stored (recompressed) payload no longer matches the digest its "
+                    detail: "archived block: its stored payload no longer matches the digest its "
                         + "retention run recorded")
                 return report
             }

@@ -1,6 +1,6 @@
 /// A block the retention job moved to the archive tier, as recorded in `meta.sqlite`
 /// (`archived_blocks`): which block, which run, and the SHA-256 of both the online payload (which
-/// its hash covers) and the recompressed payload now stored. The run's chained record covers these
+/// its hash covers) and the payload now stored (the same bytes unless recompressed). The run's chained record covers these
 /// rows, so the archived bytes are attested by the chain (docs/integrity.md).
 public struct ArchivedBlock: Sendable, Hashable {
     /// The block's place in the chain.
@@ -13,13 +13,13 @@ public struct ArchivedBlock: Sendable, Hashable {
     public var runID: Int64
     /// Events in it.
     public var eventCount: Int64
-    /// Bytes of its payload online, before recompression.
+    /// Bytes of its payload online.
     public var onlineBytes: Int64
     /// Bytes of its payload in the archive.
     public var archivedBytes: Int64
     /// SHA-256 of the online payload (what the block hash covers).
     public var payloadDigest: [UInt8]
-    /// SHA-256 of the recompressed payload stored in the archive.
+    /// SHA-256 of the payload stored in the archive.
     public var archivedDigest: [UInt8]
 
     /// A record from its fields.
