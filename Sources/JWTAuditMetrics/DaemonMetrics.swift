@@ -94,9 +94,11 @@ public final class DaemonMetrics: @unchecked Sendable {
             counter("jwtaudit_connections_closed_total", [("reason", reason)], total)
         }
         counter("jwtaudit_rate_limit_pauses_total", [], collector.rateLimitPauses.load(ordering: .relaxed))
-        let days = (try? sources.directory.partitionDays()) ?? []
-        let bytes = days.reduce(Int64(0)) { $0 + sources.directory.partitionBytes($1) }
-        gauge("jwtaudit_store_size_bytes", []).record(bytes)
+        let directory = sources.directory
+        let online = ((try? directory.partitionDays()) ?? []).reduce(Int64(0)) { $0 + directory.partitionBytes($1) }
+        let archive = ((try? directory.archiveDays()) ?? []).reduce(Int64(0)) { $0 + directory.archiveBytes($1) }
+        gauge("jwtaudit_store_size_bytes", [("tier", "online")]).record(online)
+        gauge("jwtaudit_store_size_bytes", [("tier", "archive")]).record(archive)
         updateIntegrityAndRetention()
 
         for total in sources.tokenEvents?.totals ?? [] {

@@ -1,3 +1,4 @@
+import Foundation
 import JWTAuditCollector
 import JWTAuditMetrics
 import JWTAuditModel
@@ -36,6 +37,34 @@ import Testing
         #expect(text.contains("jwtaudit_events_stored_total 43\n"))
         #expect(text.contains("jwtaudit_connections 0.0\n"))
         #expect(text.contains("# HELP jwtaudit_events_stored_total Events durably stored (acknowledged).\n"))
+    }
+
+    @Test("store size is reported per tier: partitions online, archive files; closes for limits by reason")
+    func storeSizeAndCloses() throws {
+        let folder = try TemporaryDirectory()
+        let directory = DataDirectory(root: folder.path)
+        let writer = try EventWriter(directory: directory, configuration: StoreConfiguration())
+        try writer.write((0..<50).map { EventFactory.event($0) }, now: 0)
+        try writer.close(now: 0)
+        try FileManager.default.createDirectory(atPath: directory.archivePath, withIntermediateDirectories: true)
+        let archived = directory.archivePath(PartitionDay(containing: EventFactory.baseTime - 86_400_000_000 * 200))
+        try SQLiteConnection(path: archived).execute("CREATE TABLE t (x); INSERT INTO t VALUES (zeroblob(5000))")
+        let counters = CollectorCounters()
+        counters.connectionsTimedOut.store(2, ordering: .relaxed)
+        let metrics = DaemonMetrics(
+            sources: .init(collector: counters, directory: directory), factory: CatalogMetricsFactory())
+        let text = String(decoding: metrics.render(), as: UTF8.self)
+        func value(_ series: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        }
+        let online = try #require(value(#"jwtaudit_store_size_bytes{tier="online"}"#))
+        let archive = try #require(value(#"jwtaudit_store_size_bytes{tier="archive"}"#))
+        #expect(online == Double(directory.partitionBytes(PartitionDay(containing: EventFactory.baseTime))))
+        #expect(online > 0)
+        #expect(archive >= 5_000)
+        #expect(value(#"jwtaudit_connections_closed_total{reason="line_timeout"}"#) == 2)
+        #expect(value(#"jwtaudit_connections_closed_total{reason="write_stall"}"#) == 0)
     }
 
     @Test("token events are counted by service, kind, outcome and reason; services past the cap count as _other")
