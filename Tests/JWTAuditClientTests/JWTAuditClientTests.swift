@@ -47,8 +47,10 @@ import Testing
             event.jti = "j-\(index)"
             audit.emit(event)
         }
-        // Kill while some of those are surely written but not acknowledged, then emit more while
-        // the daemon is away: they wait in the buffer.
+        // Kill once the client is connected (on a slow machine, under a sanitizer, it may not be yet),
+        // while some of those are written but not acknowledged; then emit more while the daemon is
+        // away: they wait in the buffer.
+        #expect(eventually(timeout: 30) { audit.counters.connected })
         try daemon.kill()
         for index in 3_000..<4_000 {
             var event = JWTAuditEvent.accepted()

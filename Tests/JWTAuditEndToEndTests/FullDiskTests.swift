@@ -41,7 +41,7 @@ struct FullDiskTests {
 
         // The daemon keeps running and accepting connections; a flood of fire-and-forget lines is
         // refused and counted, not queued: its memory stays flat.
-        let rssBefore = try Self.residentBytes(try #require(daemon.pid))
+        let rssBefore = try #require(ResidentMemory.kibibytes(daemon.pid)) * 1_024
         let flood = try daemon.connect()
         let lines = (0..<2_000).map { EventLine.validate(jti: "flood-\($0)", seq: nil) }.joined()
         for _ in 0..<150 { try flood.send(lines) }
@@ -49,8 +49,10 @@ struct FullDiskTests {
         #expect(
             try eventually(timeout: 60) { try (daemon.metric("jwtaudit_events_refused_total") ?? 0) >= 300_000 },
             "the flood of 300,000 lines was not refused")
-        let growth = try Self.residentBytes(try #require(daemon.pid)) - rssBefore
-        #expect(growth < 48 << 20, "resident memory grew \(growth >> 20) MiB while refusing ~60 MiB of lines")
+        let growth = try #require(ResidentMemory.kibibytes(daemon.pid)) * 1_024 - rssBefore
+        #expect(
+            !ResidentMemory.boundsApply || growth < 48 << 20,
+            "resident memory grew \(growth >> 20) MiB while refusing ~60 MiB of lines")
         let late = try daemon.connectAcknowledged(client: "late")
         try late.send(EventLine.validate(jti: "late-1", seq: 1))
         let reply = try #require(try late.readLine(timeout: 20), "no answer while the disk is full")
@@ -122,14 +124,6 @@ struct FullDiskTests {
         let result = try DaemonHarness.run(["alerts", "list", "--data", data, "--format", "ndjson", "--rule", rule])
         #expect(result.status == 0, "alerts list: \(result.error)")
         return try result.output.split(separator: "\n").map { try replyObject(String($0)) }
-    }
-
-    /// VmRSS of process `pid`, in bytes.
-    static func residentBytes(_ pid: Int32) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
-        let kilobytes = try #require(line.split(separator: " ").dropFirst().first.flatMap { Int($0) })
-        return kilobytes * 1_024
     }
 }
 

@@ -134,15 +134,6 @@ func expectStored(_ event: [String: Any]?, _ expected: [String: Any], _ label: S
     }
 }
 
-/// The daemon's resident memory in KiB, from `/proc/PID/status`.
-func residentKiB(_ pid: Int32?) -> Int? {
-    guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
-    return nil
-}
-
 /// A configuration file holding `json`, in a folder of its own.
 struct ConfigurationFixture {
     let folder: TemporaryDirectory

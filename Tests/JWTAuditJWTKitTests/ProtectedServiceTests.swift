@@ -53,10 +53,10 @@ import Testing
             ("HS256 with the RSA public key", try await tokens.confused(TestTokens.claims("trudy")), 401),
         ]
         for item in cases {
-            let response = try HTTPTestClient.request("GET", "/hello", port: bound, token: item.token)
+            let response = try await HTTPTestClient.fetch("GET", "/hello", port: bound, token: item.token)
             #expect(response.status == item.status, "\(item.name)")
         }
-        #expect(try HTTPTestClient.request("GET", "/hello", port: bound).status == 401)
+        #expect(try await HTTPTestClient.fetch("GET", "/hello", port: bound).status == 401)
         #expect(audit.flush(timeout: .seconds(30)))
 
         let events = try search(daemon.dataPath, ["--service", "orders"])
