@@ -37,11 +37,17 @@ let package = Package(
         // The event, its wire protocol and its decoders: no I/O.
         .target(name: "JWTAuditModel", dependencies: ["JWTAuditCrypto"]),
         // Block codec (columns, dictionaries, deltas, zlib) and per-block Bloom filters.
-        .target(name: "JWTAuditBlocks", dependencies: ["JWTAuditModel", "CZlib"]),
+        .target(
+            name: "JWTAuditBlocks",
+            dependencies: ["JWTAuditModel", "CZlib", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         // SQLite partitions, the single writer, rollups and search.
         .target(
             name: "JWTAuditStore",
-            dependencies: ["JWTAuditModel", "JWTAuditBlocks", "JWTAuditCrypto", "JWTAuditDetection", "CSQLite"]
+            dependencies: [
+                "JWTAuditModel", "JWTAuditBlocks", "JWTAuditCrypto", "JWTAuditDetection", "CSQLite",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         // The Unix-socket collector: framing, hello/acks, peer credentials, dedup, quarantine.
         .target(
@@ -53,6 +59,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Traffic generator and the acknowledged-mode client used by send, loadgen and bench.
@@ -114,7 +121,10 @@ let package = Package(
             ]
         ),
         // API tokens (stored hashed), roles, failed-authentication records and their rate limit.
-        .target(name: "JWTAuditAccess", dependencies: ["JWTAuditStore", "JWTAuditCrypto"]),
+        .target(
+            name: "JWTAuditAccess",
+            dependencies: ["JWTAuditStore", "JWTAuditCrypto", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         // Prometheus metrics: the catalogue, a swift-metrics factory over the registry, scrape-time readers.
         .target(
             name: "JWTAuditMetrics",
@@ -123,6 +133,7 @@ let package = Package(
                 "JWTAuditAccess", "JWTAuditModel",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The HTTP API (Hummingbird): alerts, triage, events, stats, metrics; token authentication.
@@ -148,6 +159,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Retention policy: the retention.json contract, its checks and framework minimums.
@@ -194,6 +206,7 @@ let package = Package(
                 "JWTAuditOutputs", "JWTAuditDetection", "JWTAuditModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -223,7 +236,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuditClientTests",
-            dependencies: ["JWTAuditClient", "JWTAuditTesting", "jwtaudit"]
+            dependencies: [
+                "JWTAuditClient", "JWTAuditTesting", "jwtaudit",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "JWTAuditJWTKitTests",
@@ -232,6 +248,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -239,6 +256,7 @@ let package = Package(
             dependencies: [
                 "jwtaudit", "JWTAuditTesting", "JWTAuditLoad", "JWTAuditModel", "JWTAuditStore", "JWTAuditDetection",
                 "JWTAuditCrypto",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ],

@@ -222,6 +222,7 @@ struct BlockDecoder {
             end += length
             ends.append(end)
         }
+        guard bytes.count > 0 else { return [] }  // see BlockEncoder.transposedByLength
         return [UInt8](unsafeUninitializedCapacity: bytes.count) { plain, initialized in
             initialized = bytes.count
             guard let target = plain.baseAddress, let source = bytes.baseAddress else { return }

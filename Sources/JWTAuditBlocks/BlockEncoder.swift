@@ -295,7 +295,10 @@ struct BlockEncoder {
 
     /// The table's bytes grouped by entry length and transposed (see `dictionary(_:transposed:)`).
     static func transposedByLength(_ table: StringTable) -> [UInt8] {
-        table.bytes.withUnsafeBufferPointer { bytes in
+        // An empty table would have `Array(unsafeUninitializedCapacity: 0)` write its count into the
+        // runtime's shared empty-array storage (harmless, but ThreadSanitizer reports it).
+        guard !table.bytes.isEmpty else { return [] }
+        return table.bytes.withUnsafeBufferPointer { bytes in
             [UInt8](unsafeUninitializedCapacity: bytes.count) { out, initialized in
                 guard let target = out.baseAddress, let source = bytes.baseAddress else { return }
                 LengthGroups(ends: table.ends).forEachEntry { groupStart, groupCount, rank, entryStart, length in

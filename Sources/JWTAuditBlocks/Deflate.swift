@@ -1,5 +1,5 @@
 import CZlib
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// zlib (RFC 1950) compression of byte buffers.
 ///
@@ -277,11 +277,11 @@ enum DeflateStreamCache {
 
     /// At most this many idle streams are kept (one per core is enough).
     static let capacity = 4
-    private static let idle = Mutex<[Stream]>([])
+    private static let idle = NIOLockedValueBox<[Stream]>([])
 
     /// A stream ready for a new zlib stream at `level` with the default strategy.
     static func take(level: Int32) -> Stream {
-        guard let stream = idle.withLock({ $0.popLast() }) else { return Stream(level: level) }
+        guard let stream = idle.withLockedValue({ $0.popLast() }) else { return Stream(level: level) }
         // After a reset nothing is pending, so new parameters apply at once.
         precondition(deflateReset(stream.pointer) == Z_OK, "deflateReset failed")
         precondition(deflateParams(stream.pointer, level, Z_DEFAULT_STRATEGY) == Z_OK, "deflateParams failed")
@@ -294,7 +294,7 @@ enum DeflateStreamCache {
         stream.pointer.pointee.next_out = nil
         stream.pointer.pointee.avail_in = 0
         stream.pointer.pointee.avail_out = 0
-        idle.withLock { idle in
+        idle.withLockedValue { idle in
             if idle.count < capacity { idle.append(stream) }
         }
     }

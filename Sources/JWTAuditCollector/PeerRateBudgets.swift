@@ -1,12 +1,12 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The `max_lines_per_second_per_uid` budget: one ``TokenBucket`` per peer uid, shared by all of
 /// that uid's connections on every event loop, so that a producer cannot multiply its rate by
 /// opening more connections.
 final class PeerRateBudgets: Sendable {
     let linesPerSecond: Int
-    private let buckets = Mutex<[UInt32: TokenBucket]>([:])
+    private let buckets = NIOLockedValueBox<[UInt32: TokenBucket]>([:])
 
     /// Buckets kept before full ones (uids idle for a second or more) are forgotten: a full
     /// bucket and a missing one allow the same.
@@ -19,7 +19,7 @@ final class PeerRateBudgets: Sendable {
 
     /// How long `uid` must wait before it may be read again; `nil` when it has budget now.
     func wait(uid: UInt32, now: NIODeadline) -> TimeAmount? {
-        buckets.withLock { buckets in
+        buckets.withLockedValue { buckets in
             guard var bucket = buckets[uid] else { return nil }
             bucket.refill(now: now)
             buckets[uid] = bucket
@@ -29,7 +29,7 @@ final class PeerRateBudgets: Sendable {
 
     /// Spends `lines` of `uid`'s budget.
     func spend(uid: UInt32, lines: Int, now: NIODeadline) {
-        buckets.withLock { buckets in
+        buckets.withLockedValue { buckets in
             var bucket = buckets[uid] ?? TokenBucket(linesPerSecond: linesPerSecond, now: now)
             bucket.refill(now: now)
             bucket.spend(lines: lines)
@@ -45,5 +45,5 @@ final class PeerRateBudgets: Sendable {
     }
 
     /// Uids with a bucket (for tests of the pruning).
-    var trackedUIDs: Int { buckets.withLock { $0.count } }
+    var trackedUIDs: Int { buckets.withLockedValue { $0.count } }
 }

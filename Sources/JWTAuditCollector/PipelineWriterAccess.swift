@@ -1,6 +1,6 @@
 import Dispatch
 import JWTAuditStore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// ``EventWriterAccess`` through the daemon's writer thread: the work is queued between group
 /// commits and the caller's thread waits for it (callers are worker threads, never event loops).
@@ -9,7 +9,7 @@ struct PipelineWriterAccess: EventWriterAccess {
 
     /// Where the writer thread leaves the result for the waiting caller.
     private final class Outcome<T: Sendable>: Sendable {
-        let result = Mutex<Result<T, any Error>?>(nil)
+        let result = NIOLockedValueBox<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
     }
 
@@ -17,11 +17,11 @@ struct PipelineWriterAccess: EventWriterAccess {
         let outcome = Outcome<T>()
         let queued = pipeline.perform { writer in
             let result = Result { try body(writer) }
-            outcome.result.withLock { $0 = result }
+            outcome.result.withLockedValue { $0 = result }
             outcome.done.signal()
         }
         guard queued else { throw IntegrityError("the daemon is stopping; the writer takes no more work") }
         outcome.done.wait()
-        return try outcome.result.withLock { $0! }.get()
+        return try outcome.result.withLockedValue { $0! }.get()
     }
 }

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Logs one warning at most every `interval`, with the number of occurrences it stands for, so
 /// that a client repeating an abuse cannot flood the daemon's log.
@@ -9,7 +9,7 @@ final class WarningThrottle: Sendable {
         var unlogged = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let interval: Duration
     private let message: Logger.Message
 
@@ -21,7 +21,7 @@ final class WarningThrottle: Sendable {
     /// Counts one occurrence and logs it when the previous warning is older than the interval.
     func record(_ logger: Logger, metadata: Logger.Metadata = [:]) {
         let now = ContinuousClock.now
-        let occurrences: Int? = state.withLock { state in
+        let occurrences: Int? = state.withLockedValue { state in
             state.unlogged += 1
             if let last = state.lastLogged, now - last < interval { return nil }
             state.lastLogged = now

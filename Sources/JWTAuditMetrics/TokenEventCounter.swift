@@ -1,5 +1,5 @@
 import JWTAuditModel
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Counts committed events by service, kind, outcome and reason for `jwtaudit_token_events_total`.
 ///
@@ -10,7 +10,7 @@ import Synchronization
 public final class TokenEventCounter: Sendable {
     /// Distinct services counted by name at most. Default 256.
     public let maxServices: Int
-    private let counts = Mutex<[String: [Int64]]>([:])
+    private let counts = NIOLockedValueBox<[String: [Int64]]>([:])
 
     static let kinds = EventKind.allCases.count
     static let outcomes = Outcome.allCases.count + 1
@@ -41,7 +41,7 @@ public final class TokenEventCounter: Sendable {
             slots[Self.slot(kind: events[index].kind, outcome: events[index].outcome, reason: events[index].reason)] += 1
         }
         Self.merge(slots, into: &local[service, default: []])
-        counts.withLock { totals in
+        counts.withLockedValue { totals in
             for (service, slots) in local {
                 let name = totals[service] != nil || totals.count < maxServices ? service : Self.otherService
                 Self.merge(slots, into: &totals[name, default: []])
@@ -60,7 +60,7 @@ public final class TokenEventCounter: Sendable {
 
     /// Every non-zero total since start.
     public var totals: [Total] {
-        counts.withLock { totals in
+        counts.withLockedValue { totals in
             var result: [Total] = []
             for (service, slots) in totals {
                 for (index, events) in slots.enumerated() where events > 0 {

@@ -1,6 +1,6 @@
 import JWTAuditDetection
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Fans each batch of alerts out to every configured output, and reports what they lost.
 ///
@@ -11,12 +11,12 @@ public final class OutputDispatcher: Sendable {
     /// The outputs, in configuration order.
     public let outputs: [any AlertOutput]
     /// Per output: dropped and failed totals already reported by `takeLosses`.
-    private let reported: Mutex<[(dropped: Int64, failed: Int64)]>
+    private let reported: NIOLockedValueBox<[(dropped: Int64, failed: Int64)]>
 
     /// A dispatcher over running outputs.
     public init(outputs: [any AlertOutput]) {
         self.outputs = outputs
-        reported = Mutex(Array(repeating: (0, 0), count: outputs.count))
+        reported = NIOLockedValueBox(Array(repeating: (0, 0), count: outputs.count))
     }
 
     /// A dispatcher over new outputs built from their configurations.
@@ -34,7 +34,7 @@ public final class OutputDispatcher: Sendable {
 
     /// Losses since the previous call, one entry per output that lost alerts meanwhile.
     public func takeLosses() -> [OutputLoss] {
-        reported.withLock { reported in
+        reported.withLockedValue { reported in
             var losses: [OutputLoss] = []
             for (index, output) in outputs.enumerated() {
                 let dropped = output.counters.dropped.load(ordering: .relaxed)

@@ -2,9 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import JWTAuditDetection
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// POSTs each alert as JSON to a URL, retrying with exponential backoff and jitter.
 ///
@@ -237,10 +237,10 @@ private final class WebhookPoster: AlertDelivery {
 private final class StatusOnly: HTTPClientResponseDelegate {
     typealias Response = (status: Int, retryAfter: String?)
 
-    private let head = Mutex<HTTPResponseHead?>(nil)
+    private let head = NIOLockedValueBox<HTTPResponseHead?>(nil)
 
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        self.head.withLock { $0 = head }
+        self.head.withLockedValue { $0 = head }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -249,7 +249,7 @@ private final class StatusOnly: HTTPClientResponseDelegate {
     }
 
     func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
-        guard let head = head.withLock({ $0 }) else { throw HTTPClientError.remoteConnectionClosed }
+        guard let head = head.withLockedValue({ $0 }) else { throw HTTPClientError.remoteConnectionClosed }
         return (Int(head.status.code), head.headers.first(name: "Retry-After"))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import JWTAuditTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// Runs `jwtaudit search` on `data` and returns each printed event as a JSON object.
@@ -24,15 +24,15 @@ func repositoryRoot(_ file: String = #filePath) -> String {
 
 /// A value shared with callbacks on other threads.
 final class Shared<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
+    private let mutex: NIOLockedValueBox<Value>
 
     init(_ value: Value) {
-        mutex = Mutex(value)
+        mutex = NIOLockedValueBox(value)
     }
 
     func update(_ body: (inout Value) -> Void) {
-        mutex.withLock { body(&$0) }
+        mutex.withLockedValue { body(&$0) }
     }
 
-    var value: Value { mutex.withLock { $0 } }
+    var value: Value { mutex.withLockedValue { $0 } }
 }

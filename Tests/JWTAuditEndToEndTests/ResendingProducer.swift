@@ -1,7 +1,7 @@
 import Foundation
 import JWTAuditLoad
 import JWTAuditTesting
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A producer in acknowledged mode that behaves as the protocol asks of one: it numbers its
 /// events with `seq`, keeps every line until it is acknowledged, and when the connection breaks
@@ -17,7 +17,7 @@ final class ResendingProducer: @unchecked Sendable {
     private let socketPath: String
     /// Unacknowledged lines in flight at most.
     private let window: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private var thread: Thread?
 
     private struct State {
@@ -39,28 +39,28 @@ final class ResendingProducer: @unchecked Sendable {
     }
 
     /// The highest `seq` acknowledged (every number up to it is).
-    var acknowledged: Int { state.withLock { $0.acknowledged } }
+    var acknowledged: Int { state.withLockedValue { $0.acknowledged } }
     /// The highest `seq` sent at least once.
-    var sent: Int { state.withLock { $0.sent } }
+    var sent: Int { state.withLockedValue { $0.sent } }
     /// Connections opened (successful hellos).
-    var connections: Int { state.withLock { $0.connections } }
+    var connections: Int { state.withLockedValue { $0.connections } }
     /// `storage_unavailable` answers received.
-    var refusals: Int { state.withLock { $0.refusals } }
+    var refusals: Int { state.withLockedValue { $0.refusals } }
     /// Connections given up for lack of any ack for 20 s while lines were unacknowledged (a real
     /// producer would do the same; none expected in these tests).
-    var stalls: Int { state.withLock { $0.stalls } }
+    var stalls: Int { state.withLockedValue { $0.stalls } }
     /// A one-line summary for failure messages.
     var summary: String {
-        state.withLock {
+        state.withLockedValue {
             "\(name): acknowledged \($0.acknowledged), sent \($0.sent), connections \($0.connections), "
                 + "refusals \($0.refusals), stalls \($0.stalls)"
         }
     }
     /// Any other error answers (none expected: every line is valid).
-    var otherErrors: [String] { state.withLock { $0.otherErrors } }
+    var otherErrors: [String] { state.withLockedValue { $0.otherErrors } }
     /// Why the producer gave up, if it did.
-    var failure: String? { state.withLock { $0.failure } }
-    var isFinished: Bool { state.withLock { $0.finished } }
+    var failure: String? { state.withLockedValue { $0.failure } }
+    var isFinished: Bool { state.withLockedValue { $0.finished } }
 
     /// The event line with number `seq`: its `jti` names producer and number; one in seven falls
     /// on the day before, so commits span two partitions.
@@ -79,7 +79,7 @@ final class ResendingProducer: @unchecked Sendable {
 
     /// Stops making new events; the thread ends once everything sent is acknowledged.
     func finish() {
-        state.withLock { $0.stopping = true }
+        state.withLockedValue { $0.stopping = true }
     }
 
     /// Waits until the thread ended or `timeout` seconds passed; returns whether it ended.
@@ -96,13 +96,13 @@ final class ResendingProducer: @unchecked Sendable {
         var lastProgress = Date()
         var acknowledgedAtProgress = 0
         while true {
-            let (stopping, acknowledged, sent) = state.withLock { ($0.stopping, $0.acknowledged, $0.sent) }
+            let (stopping, acknowledged, sent) = state.withLockedValue { ($0.stopping, $0.acknowledged, $0.sent) }
             if stopping && acknowledged == sent { break }
             if acknowledged != acknowledgedAtProgress {
                 acknowledgedAtProgress = acknowledged
                 lastProgress = Date()
             } else if Date().timeIntervalSince(lastProgress) > 120 {
-                state.withLock {
+                state.withLockedValue {
                     $0.failure = "no acknowledgement for 120 s (acknowledged \(acknowledged), sent \(sent))"
                 }
                 break
@@ -114,7 +114,7 @@ final class ResendingProducer: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
-        state.withLock { $0.finished = true }
+        state.withLockedValue { $0.finished = true }
     }
 
     /// One connection: resend everything unacknowledged, then keep the window full.
@@ -122,16 +122,16 @@ final class ResendingProducer: @unchecked Sendable {
         let client = try AcknowledgedClient(
             socketPath: socketPath, clientName: name, helloTimeout: .seconds(10), idleTimeout: .seconds(30))
         defer { client.close() }
-        let base = state.withLock { state in
+        let base = state.withLockedValue { state in
             state.connections += 1
             return state.acknowledged + 1
         }
         var next = base
         client.onAck = { [self] lines in
-            state.withLock { $0.acknowledged = max($0.acknowledged, base + lines - 1) }
+            state.withLockedValue { $0.acknowledged = max($0.acknowledged, base + lines - 1) }
         }
         client.onError = { [self] error in
-            state.withLock { state in
+            state.withLockedValue { state in
                 if error.code == "storage_unavailable" {
                     state.refusals += 1
                 } else {
@@ -141,13 +141,13 @@ final class ResendingProducer: @unchecked Sendable {
         }
         var lastAck = (count: 0, at: Date())
         while true {
-            let (stopping, acknowledged, sent) = state.withLock { ($0.stopping, $0.acknowledged, $0.sent) }
+            let (stopping, acknowledged, sent) = state.withLockedValue { ($0.stopping, $0.acknowledged, $0.sent) }
             if stopping && acknowledged == sent { return }
             if client.isClosedByPeer { throw LoadError(.connectionLost, "closed") }
             if acknowledged != lastAck.count || acknowledged + 1 >= next {
                 lastAck = (acknowledged, Date())
             } else if Date().timeIntervalSince(lastAck.at) > 20 {
-                state.withLock { $0.stalls += 1 }
+                state.withLockedValue { $0.stalls += 1 }
                 throw LoadError(.timeout, "no ack for 20 s")
             }
             // Resend what this connection has not carried yet, then new events within the window.
@@ -158,7 +158,7 @@ final class ResendingProducer: @unchecked Sendable {
                 for seq in next...last { bytes += Self.line(producer: name, seq: seq).utf8 }
                 try client.write(bytes)
                 next = last + 1
-                state.withLock { $0.sent = max($0.sent, last) }
+                state.withLockedValue { $0.sent = max($0.sent, last) }
             } else {
                 try client.processReplies(timeout: .milliseconds(50))
             }

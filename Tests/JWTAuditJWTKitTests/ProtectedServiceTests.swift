@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import JWTAuditClient
 import JWTAuditTesting
+import NIOConcurrencyHelpers
 import ProtectedServiceApp
-import Synchronization
 import Testing
 
 /// The example service in process, a real daemon, real tokens: honest and forged.
@@ -94,9 +94,9 @@ import Testing
 
 /// The port the example bound, reported from its server task.
 private final class BoundPort: Sendable {
-    private let port = Mutex(0)
+    private let port = NIOLockedValueBox(0)
 
-    func set(_ value: Int) { port.withLock { $0 = value } }
+    func set(_ value: Int) { port.withLockedValue { $0 = value } }
 
-    var value: Int { port.withLock { $0 } }
+    var value: Int { port.withLockedValue { $0 } }
 }

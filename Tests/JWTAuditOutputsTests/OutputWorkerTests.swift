@@ -2,20 +2,20 @@ import Foundation
 import InMemoryLogging
 import JWTAuditDetection
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import JWTAuditOutputs
 
 /// A delivery that records each alert it starts and then waits until the test opens the gate.
 private final class GatedDelivery: AlertDelivery, @unchecked Sendable {
-    let started = Mutex<[Int64]>([])
+    let started = NIOLockedValueBox<[Int64]>([])
     let gate = DispatchSemaphore(value: 0)
 
-    var startedIDs: [Int64] { started.withLock { $0 } }
+    var startedIDs: [Int64] { started.withLockedValue { $0 } }
 
     func deliver(_ alert: Alert, worker: OutputWorker) -> DeliveryOutcome {
-        started.withLock { $0.append(alert.id) }
+        started.withLockedValue { $0.append(alert.id) }
         gate.wait()
         return .sent
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Small blocking socket servers on loopback and in temporary folders, for output tests.
 enum TestSockets {
@@ -173,7 +173,7 @@ final class TestHTTPServer: Sendable {
 
     let port: Int
     private let listener: Int32
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     private struct State {
         var statuses: [Int]
@@ -185,26 +185,26 @@ final class TestHTTPServer: Sendable {
     /// A server answering the n-th request with `statuses[n]`, and 200 after the list runs out.
     init(statuses: [Int] = []) throws {
         (listener, port) = try TestSockets.listenTCP()
-        state = Mutex(State(statuses: statuses))
+        state = NIOLockedValueBox(State(statuses: statuses))
         let thread = Thread { [self] in run() }
         thread.start()
     }
 
     var url: String { "http://127.0.0.1:\(port)/hooks/alerts?token=secret-in-query" }
 
-    var requests: [Request] { state.withLock { $0.requests } }
+    var requests: [Request] { state.withLockedValue { $0.requests } }
 
     /// While held, requests are read and recorded but not answered.
     func hold(_ holding: Bool) {
-        state.withLock { $0.holding = holding }
+        state.withLockedValue { $0.holding = holding }
     }
 
     func stop() {
-        state.withLock { $0.stopped = true }
+        state.withLockedValue { $0.stopped = true }
     }
 
     private func run() {
-        while !state.withLock({ $0.stopped }) {
+        while !state.withLockedValue({ $0.stopped }) {
             guard TestSockets.waitReadable(listener, milliseconds: 50) else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
@@ -227,11 +227,11 @@ final class TestHTTPServer: Sendable {
             request = Self.parse(data)
         }
         guard let request else { return }
-        let status = state.withLock { state -> Int in
+        let status = state.withLockedValue { state -> Int in
             state.requests.append(request)
             return state.statuses.isEmpty ? 200 : state.statuses.removeFirst()
         }
-        while state.withLock({ $0.holding && !$0.stopped }) { usleep(5_000) }
+        while state.withLockedValue({ $0.holding && !$0.stopped }) { usleep(5_000) }
         let response = "HTTP/1.1 \(status) Scripted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
         _ = Array(response.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

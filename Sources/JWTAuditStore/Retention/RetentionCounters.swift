@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Totals of the daemon's retention runs, for `/metrics` (docs/metrics.md): runs by result, the
 /// last run's time, and blocks and events archived and deleted since the daemon started.
@@ -19,21 +19,21 @@ public final class RetentionCounters: Sendable {
         public var eventsDeleted: Int64 = 0
     }
 
-    private let state = Mutex(Snapshot())
+    private let state = NIOLockedValueBox(Snapshot())
 
     /// Counters at zero, with `lastRunSeconds` as the last recorded run (from `meta.sqlite`).
     public init(lastRunSeconds: Double? = nil) {
-        state.withLock { $0.lastRunSeconds = lastRunSeconds }
+        state.withLockedValue { $0.lastRunSeconds = lastRunSeconds }
     }
 
     /// The totals now.
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLockedValue { $0 } }
 
     /// Counts a run that finished at `seconds` with these counts.
     public func succeeded(
         at seconds: Double, blocksArchived: Int64, eventsArchived: Int64, blocksDeleted: Int64, eventsDeleted: Int64
     ) {
-        state.withLock {
+        state.withLockedValue {
             $0.succeeded += 1
             $0.lastRunSeconds = seconds
             $0.blocksArchived += blocksArchived
@@ -45,7 +45,7 @@ public final class RetentionCounters: Sendable {
 
     /// Counts a run that failed at `seconds`.
     public func failed(at seconds: Double) {
-        state.withLock {
+        state.withLockedValue {
             $0.failed += 1
             $0.lastRunSeconds = seconds
         }
