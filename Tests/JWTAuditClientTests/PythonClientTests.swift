@@ -56,9 +56,10 @@ import Testing
     func restartMidStream() throws {
         let daemon = try DaemonHarness()
         try daemon.start()
-        // 3,000 events at 1,500/s; the daemon is killed mid-stream and is back 0.5 s later.
+        // 3,000 events at 500/s (6 s, long enough to be mid-stream after the wait below even on a
+        // slow machine or under a sanitizer); the daemon is killed and is back 0.5 s later.
         let run = try python([
-            "--socket", daemon.socketPath, "--service", "py-restart", "--generate", "3000", "--rate", "1500",
+            "--socket", daemon.socketPath, "--service", "py-restart", "--generate", "3000", "--rate", "500",
             "--timeout", "60",
         ])
         // Kill once some of its events are stored (the interpreter may start slowly).
