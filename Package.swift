@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuditJWTKitTests",
             dependencies: [
-                "JWTAuditJWTKit", "JWTAuditClient", "ProtectedServiceApp", "JWTAuditTesting", "jwtaudit",
+                "JWTAuditJWTKit", "JWTAuditClient", "ProtectedService", "JWTAuditTesting", "jwtaudit",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

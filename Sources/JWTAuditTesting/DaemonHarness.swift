@@ -20,20 +20,20 @@ public final class DaemonHarness: @unchecked Sendable {
         self.extraArguments = extraArguments
     }
 
-    /// The `jwtaudit` executable built beside the test bundle.
-    public static func executablePath() throws -> String {
+    /// The `jwtaudit` executable (or another product, `name`) built beside the test bundle.
+    public static func executablePath(named name: String = "jwtaudit") throws -> String {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var candidates = [runner.deletingLastPathComponent().appendingPathComponent("jwtaudit").path]
+        var candidates = [runner.deletingLastPathComponent().appendingPathComponent(name).path]
         var folder = runner.deletingLastPathComponent()
         for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("jwtaudit").path)
+            candidates.append(folder.appendingPathComponent(name).path)
             folder = folder.deletingLastPathComponent()
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/jwtaudit")
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/" + name)
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
             return found
         }
-        throw Failure(description: "the jwtaudit executable was not built; looked in \(candidates)")
+        throw Failure(description: "the \(name) executable was not built; looked in \(candidates)")
     }
 
     /// Runs `jwtaudit` with `arguments` to completion; returns exit status, stdout and stderr.

@@ -44,23 +44,6 @@ public enum HTTPTestClient {
         return try parse(exchange(bytes, port: port, timeout: timeout))
     }
 
-    /// ``request(_:_:port:token:body:headers:timeout:)`` for async tests: the blocking exchange
-    /// runs on a Dispatch thread, not on the cooperative pool, which on a 2-core machine has two
-    /// threads; blocking one of them can starve an in-process server under test.
-    public static func fetch(
-        _ method: String, _ path: String, port: Int, token: String? = nil, body: String? = nil,
-        headers extra: [String: String] = [:], timeout: Double = 20
-    ) async throws -> Response {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try request(method, path, port: port, token: token, body: body, headers: extra, timeout: timeout)
-                    })
-            }
-        }
-    }
-
     private static func exchange(_ bytes: [UInt8], port: Int, timeout: Double) throws -> [UInt8] {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }

@@ -1,12 +1,10 @@
 import Foundation
-import Hummingbird
+import Glibc
 import JWTAuditClient
 import JWTAuditTesting
-import NIOConcurrencyHelpers
-import ProtectedServiceApp
 import Testing
 
-/// The example service in process, a real daemon, real tokens: honest and forged.
+/// The example service as its own process, a real daemon, real tokens: honest and forged.
 @Suite struct ProtectedServiceTests {
     private func search(_ data: String, _ filters: [String]) throws -> [[String: Any]] {
         let result = try DaemonHarness.run(["search", "--data", data, "--limit", "0"] + filters)
@@ -30,20 +28,14 @@ import Testing
         let daemon = try DaemonHarness()
         try daemon.start()
         let tokens = try TestTokens()
-        let audit = JWTAuditClient(configuration: .init(socketPath: daemon.socketPath, service: "orders"))
-        var configuration = ProtectedService.Configuration(publicKeyPEM: tokens.publicKeyPEM)
-        configuration.port = 0
-        let port = BoundPort()
-        let application = try await ProtectedService.makeApplication(configuration: configuration, audit: audit) {
-            bound in port.set(bound)
-        }
-        let server = Task { try await application.runService() }
-        defer { server.cancel() }
-        for _ in 0..<200 where port.value == 0 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let bound = port.value
-        try #require(bound != 0)
+        // The example runs as its own process, as deployed (and so that its event loops and tasks
+        // do not share this test process's cooperative pool with other, blocking tests).
+        let service = try ExampleService(publicKeyPEM: tokens.publicKeyPEM, socket: daemon.socketPath)
+        defer { service.stop() }
+        let bound = service.port
+        #expect(
+            eventually(timeout: 60) { (try? HTTPTestClient.request("GET", "/hello", port: bound, timeout: 2))?.status == 401 },
+            "the example service did not answer: \(service.log)")
 
         let cases: [(name: String, token: String, status: Int)] = [
             ("valid", try await tokens.valid(TestTokens.claims("alice")), 200),
@@ -53,13 +45,13 @@ import Testing
             ("HS256 with the RSA public key", try await tokens.confused(TestTokens.claims("trudy")), 401),
         ]
         for item in cases {
-            let response = try await HTTPTestClient.fetch("GET", "/hello", port: bound, token: item.token)
+            let response = try HTTPTestClient.request("GET", "/hello", port: bound, token: item.token)
             #expect(response.status == item.status, "\(item.name)")
         }
-        #expect(try await HTTPTestClient.fetch("GET", "/hello", port: bound).status == 401)
-        #expect(audit.flush(timeout: .seconds(30)))
+        #expect(try HTTPTestClient.request("GET", "/hello", port: bound).status == 401)
 
-        let events = try search(daemon.dataPath, ["--service", "orders"])
+        var events: [[String: Any]] = []
+        #expect(try eventually(timeout: 60) { events = try search(daemon.dataPath, ["--service", "orders"]); return events.count >= 5 })
         var decisions: [String: String] = [:]
         for event in events {
             let sub = event["sub"] as? String ?? "?"
@@ -84,19 +76,72 @@ import Testing
         #expect(try eventually { confusion = try alerts(daemon.dataPath, rule: "alg_confusion"); return !confusion.isEmpty })
         #expect((confusion.first?["samples"] as? [[String: Any]])?.first?["reason"] as? String == "alg_not_allowed")
 
-        server.cancel()
-        _ = try? await server.value
-        let counters = audit.shutdown(timeout: .seconds(5))
-        #expect(counters.acknowledged == 5 && counters.dropped == 0 && counters.rejected == 0)
+        // On SIGTERM the example delivers what it still holds and reports its client's counters.
+        let log = service.stop()
+        #expect(log.contains("audit events: 5 stored, 0 dropped, 0 undelivered"), "\(log)")
         #expect(try daemon.stop() == 0)
     }
 }
 
-/// The port the example bound, reported from its server task.
-private final class BoundPort: Sendable {
-    private let port = NIOLockedValueBox(0)
+/// The `ProtectedService` example executable on a free loopback port, auditing to `socket` as
+/// service `orders`; its standard error is collected.
+private final class ExampleService: @unchecked Sendable {
+    let port: Int
+    private let process = Process()
+    private let folder: TemporaryDirectory
+    private var stopped: String?
 
-    func set(_ value: Int) { port.withLockedValue { $0 = value } }
+    init(publicKeyPEM: String, socket: String) throws {
+        folder = try TemporaryDirectory()
+        let keyPath = folder.file("issuer.pem")
+        try publicKeyPEM.write(toFile: keyPath, atomically: true, encoding: .utf8)
+        port = try Self.freePort()
+        process.executableURL = URL(fileURLWithPath: try DaemonHarness.executablePath(named: "ProtectedService"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["PUBLIC_KEY_PEM"] = keyPath
+        environment["PORT"] = String(port)
+        environment["JWTAUDIT_SOCKET"] = socket
+        environment["SERVICE"] = "orders"
+        process.environment = environment
+        FileManager.default.createFile(atPath: folder.file("stderr"), contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: folder.file("stderr"))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
 
-    var value: Int { port.withLockedValue { $0 } }
+    /// What the example wrote to standard error so far.
+    var log: String { (try? String(contentsOfFile: folder.file("stderr"), encoding: .utf8)) ?? "" }
+
+    /// Sends SIGTERM, waits for the exit and returns the whole log.
+    @discardableResult
+    func stop() -> String {
+        if let stopped { return stopped }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        stopped = log
+        return log
+    }
+
+    struct NoFreePort: Error {
+        var errno: Int32
+    }
+
+    /// A loopback TCP port nobody listens on now (bound to port 0, read, released).
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 ? getsockname(descriptor, $0, &length) : -1
+            }
+        }
+        guard status == 0 else { throw NoFreePort(errno: errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 }
