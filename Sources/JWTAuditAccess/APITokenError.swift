@@ -7,6 +7,7 @@ public struct APITokenError: Error, CustomStringConvertible, Sendable, Hashable 
             case duplicateName = "duplicate_name"
             case unknownToken = "unknown_token"
             case insecureFile = "insecure_file"
+            case unreadableFile = "unreadable_file"
         }
 
         private let base: Base
@@ -21,6 +22,8 @@ public struct APITokenError: Error, CustomStringConvertible, Sendable, Hashable 
         public static let unknownToken = Code(.unknownToken)
         /// The token file can be read or written by other users.
         public static let insecureFile = Code(.insecureFile)
+        /// The token file cannot be opened or created (missing folder, permissions, full disk).
+        public static let unreadableFile = Code(.unreadableFile)
 
         public var description: String { base.rawValue }
     }

@@ -26,7 +26,7 @@ public final class APITokenStore {
         self.path = path
         let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw APITokenError(.insecureFile, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw APITokenError(.unreadableFile, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         var info = stat()
         let status = fstat(descriptor, &info)

@@ -25,6 +25,20 @@ import Testing
         #expect(mode as? Int == 0o600)
     }
 
+    @Test("a token file others may read is refused as insecure_file; one that cannot be opened as unreadable_file")
+    func refusedFiles() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("tokens.sqlite")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+        #expect { try APITokenStore(path: path) } throws: { error in
+            guard let error = error as? APITokenError else { return false }
+            return error.code == .insecureFile && error.message.contains("chmod 600")
+        }
+        #expect { try APITokenStore(path: folder.file("missing/tokens.sqlite")) } throws: { error in
+            (error as? APITokenError)?.code == .unreadableFile
+        }
+    }
+
     @Test("a revoked token is refused as revoked; its name can be given to a new token")
     func revoke() throws {
         let (store, _) = try store()
