@@ -23,16 +23,7 @@ enum ArchiveSchema {
             data BLOB NOT NULL
         );
         CREATE UNIQUE INDEX IF NOT EXISTS blocks_seq ON blocks (seq);
-        CREATE TABLE IF NOT EXISTS rollups (
-            minute INTEGER NOT NULL,
-            service TEXT NOT NULL,
-            kind INTEGER NOT NULL,
-            outcome INTEGER NOT NULL,
-            reason INTEGER NOT NULL,
-            token_type INTEGER NOT NULL,
-            events INTEGER NOT NULL,
-            PRIMARY KEY (minute, service, kind, outcome, reason, token_type)
-        ) WITHOUT ROWID;
+        \(PartitionSchema.rollupsTable)
         PRAGMA user_version = 1;
         """
 
@@ -45,11 +36,5 @@ enum ArchiveSchema {
         INSERT INTO blocks (id, min_ts, max_ts, min_received, max_received, event_count, format, seq, prev_hash, hash,
             payload_digest, run_id, keys, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-
-    /// Adds `events` to a rollup row (negative to take away); rows left at zero are deleted after.
-    static let addRollup = """
-        INSERT INTO rollups (minute, service, kind, outcome, reason, token_type, events) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (minute, service, kind, outcome, reason, token_type) DO UPDATE SET events = events + excluded.events
         """
 }

@@ -39,7 +39,7 @@ struct RollupRow: Hashable {
     /// Adds `rows` (their counts times `sign`) to the `rollups` table of `connection`, inside the
     /// caller's transaction, and deletes rows left at zero or below.
     static func add(_ rows: [RollupRow], sign: Int64, to connection: SQLiteConnection) throws {
-        let add = try connection.prepare(ArchiveSchema.addRollup)
+        let add = try connection.prepare(PartitionSchema.upsertRollup)
         for row in rows {
             add.reset()
             add.bind(1, row.minute)

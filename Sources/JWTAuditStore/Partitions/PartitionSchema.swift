@@ -6,6 +6,21 @@
 enum PartitionSchema {
     static let version = 2
 
+    /// Events per minute × service × kind × outcome × reason × token type; the archive tier keeps
+    /// the same table, so statistics read both tiers with the same queries.
+    static let rollupsTable = """
+        CREATE TABLE IF NOT EXISTS rollups (
+            minute INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            outcome INTEGER NOT NULL,
+            reason INTEGER NOT NULL,
+            token_type INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            PRIMARY KEY (minute, service, kind, outcome, reason, token_type)
+        ) WITHOUT ROWID;
+        """
+
     static let create = """
         CREATE TABLE IF NOT EXISTS blocks (
             id INTEGER PRIMARY KEY,
@@ -26,16 +41,7 @@ enum PartitionSchema {
             name TEXT PRIMARY KEY,
             max_seq INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS rollups (
-            minute INTEGER NOT NULL,
-            service TEXT NOT NULL,
-            kind INTEGER NOT NULL,
-            outcome INTEGER NOT NULL,
-            reason INTEGER NOT NULL,
-            token_type INTEGER NOT NULL,
-            events INTEGER NOT NULL,
-            PRIMARY KEY (minute, service, kind, outcome, reason, token_type)
-        ) WITHOUT ROWID;
+        \(rollupsTable)
         """
 
     /// Adds the chain columns to a version 1 file (its sealed blocks are chained by the writer at start).
