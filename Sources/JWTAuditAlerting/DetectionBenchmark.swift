@@ -102,16 +102,8 @@ public enum DetectionBenchmark {
     }
 
     /// This process's `VmHWM`.
-    static func peakResidentBytes() -> Int? { statusKilobytes("VmHWM:") }
+    static func peakResidentBytes() -> Int? { ProcessStatus.kilobytes("VmHWM").map { $0 * 1024 } }
 
     /// This process's `VmRSS`.
-    static func residentBytes() -> Int? { statusKilobytes("VmRSS:") }
-
-    private static func statusKilobytes(_ field: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes * 1024
-    }
+    static func residentBytes() -> Int? { ProcessStatus.kilobytes("VmRSS").map { $0 * 1024 } }
 }

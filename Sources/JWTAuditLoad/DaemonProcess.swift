@@ -114,8 +114,7 @@ public final class DaemonProcess {
 
     /// Peak resident set size in bytes (`VmHWM` in /proc/PID/status), while the child runs.
     public func peakResidentBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        return Self.parseKilobytes(field: "VmHWM", in: status).map { $0 * 1024 }
+        ProcessStatus.kilobytes("VmHWM", pid: pid).map { $0 * 1024 }
     }
 
     /// CPU time (user + system) the child used so far, in seconds (/proc/PID/stat).
@@ -151,15 +150,6 @@ public final class DaemonProcess {
     public func logTail(lines: Int = 20) -> String {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "(no log at \(logPath))" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
-    }
-
-    /// `field:   1234 kB` in a /proc status text, in kilobytes.
-    static func parseKilobytes(field: String, in status: String) -> Int? {
-        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
-            let value = line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
-            return value.flatMap { Int($0) }
-        }
-        return nil
     }
 
     private static func decode(_ status: Int32) -> Int32 {

@@ -1,16 +1,12 @@
 import Foundation
+import JWTAuditLoad
 
 /// Resident memory of a process, and whether bounds on it apply to this build.
 public enum ResidentMemory {
     /// VmRSS of process `pid` in KiB, from `/proc/PID/status`; nil when it cannot be read.
     public static func kibibytes(_ pid: Int32?) -> Int? {
-        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
-            return nil
-        }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        }
-        return nil
+        guard let pid else { return nil }
+        return ProcessStatus.kilobytes("VmRSS", pid: pid)
     }
 
     /// Whether memory bounds measured on the plain build mean anything here: not under a

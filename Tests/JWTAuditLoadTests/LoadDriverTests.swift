@@ -101,8 +101,8 @@ struct LoadDriverTests {
     @Test("reads VmHWM from a /proc status text")
     func statusParsing() {
         let status = "Name:\tjwtaudit\nVmPeak:\t  300000 kB\nVmHWM:\t   123456 kB\nVmRSS:\t 1000 kB\n"
-        #expect(DaemonProcess.parseKilobytes(field: "VmHWM", in: status) == 123_456)
-        #expect(DaemonProcess.parseKilobytes(field: "VmSwap", in: status) == nil)
+        #expect(ProcessStatus.parseKilobytes(field: "VmHWM", in: status) == 123_456)
+        #expect(ProcessStatus.parseKilobytes(field: "VmSwap", in: status) == nil)
     }
 
     @Test("sums the sizes of the files under a folder")
