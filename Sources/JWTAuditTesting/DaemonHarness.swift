@@ -142,13 +142,10 @@ public final class DaemonHarness: @unchecked Sendable {
         throw Failure(description: "the daemon did not log its HTTP address within \(timeout) s: \(log(tail: 20))")
     }
 
-    /// The value of one series of `/metrics`, `nil` when it is not exported; `series` is the name
-    /// with its labels as Prometheus prints them (`jwtaudit_connections_closed_total{reason="line_timeout"}`).
-    /// The daemon must run with `--metrics-without-token-on-loopback`.
+    /// The value of one series of `/metrics` (``PrometheusText/value(of:in:)``), `nil` when it is
+    /// not exported. The daemon must run with `--metrics-without-token-on-loopback`.
     public func metric(_ series: String) throws -> Double? {
-        let scrape = try HTTPTestClient.request("GET", "/metrics", port: try httpPort()).text
-        let line = scrape.split(separator: "\n").first { $0.hasPrefix(series + " ") }
-        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        PrometheusText.value(of: series, in: try HTTPTestClient.request("GET", "/metrics", port: try httpPort()).text)
     }
 
     /// The last `count` lines of the daemon's log.

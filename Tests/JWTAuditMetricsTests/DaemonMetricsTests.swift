@@ -54,10 +54,7 @@ import Testing
         let metrics = DaemonMetrics(
             sources: .init(collector: counters, directory: directory), factory: CatalogMetricsFactory())
         let text = String(decoding: metrics.render(), as: UTF8.self)
-        func value(_ series: String) -> Double? {
-            text.split(separator: "\n").first { $0.hasPrefix(series + " ") }
-                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
-        }
+        func value(_ series: String) -> Double? { PrometheusText.value(of: series, in: text) }
         let online = try #require(value(#"jwtaudit_store_size_bytes{tier="online"}"#))
         let archive = try #require(value(#"jwtaudit_store_size_bytes{tier="archive"}"#))
         #expect(online == Double(directory.partitionBytes(PartitionDay(containing: EventFactory.baseTime))))
