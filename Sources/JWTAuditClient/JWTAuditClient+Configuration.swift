@@ -35,7 +35,9 @@ extension JWTAuditClient {
         public var producer: String?
         /// The first `seq` number. Default 1.
         public var firstSequence: Int64 = 1
-        /// Events the buffer holds before the overflow policy applies. Default 65,536.
+        /// Events the buffer holds before the overflow policy applies. Default 65,536. The writer
+        /// thread takes up to ``maxInFlight`` of them out of the buffer (also while it waits to
+        /// connect), so the client holds at most `bufferCapacity + maxInFlight` events.
         public var bufferCapacity = 65_536
         /// What a full buffer does with a new event. Default ``OverflowPolicy/dropNewest``.
         public var overflowPolicy: OverflowPolicy = .dropNewest
